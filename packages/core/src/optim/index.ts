@@ -1,0 +1,1 @@
+export { Optimizer, type BaseOptions, type ParamGroup, type ParamGroupInit, type ParamState, type OptimizerStateDict } from './optimizer.js';

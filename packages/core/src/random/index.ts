@@ -1,0 +1,2 @@
+export { Generator, type GeneratorState } from './generator.js';
+export { defaultGenerator, manualSeed, initialSeed } from './default-generator.js';

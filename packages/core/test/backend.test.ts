@@ -1,0 +1,71 @@
+import { execFileSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { backendInfo, candidates, describeBackend, tf, useBackend } from '../src/index.js';
+
+describe('useBackend', () => {
+  it("'auto' picks wasm here and says why tfjs-node was skipped", async () => {
+    const info = await useBackend('auto');
+    expect(info.name).toBe('wasm');
+    expect(tf.getBackend()).toBe('wasm');
+    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
+    expect(info.skipped[0]!.reason).toBe('@tensorflow/tfjs-node-gpu: not installed');
+    expect(info.skipped[1]!.reason).toBe('@tensorflow/tfjs-node: not installed');
+    expect(backendInfo()).toEqual(info);
+    expect(describeBackend()).toContain('wasm (auto; skipped tensorflow-gpu');
+  });
+
+  it("asking for 'tensorflow' fails with the install hint", async () => {
+    await expect(useBackend('tensorflow')).rejects.toThrow(/not available: @tensorflow\/tfjs-node: not installed.*pnpm add @tensorflow\/tfjs-node/);
+    await expect(useBackend('tensorflow-gpu')).rejects.toThrow(/pnpm add @tensorflow\/tfjs-node-gpu/);
+  });
+
+  it('rejects an unknown name', async () => {
+    await expect(useBackend('metal' as never)).rejects.toThrow(/'metal' is not a backend/);
+  });
+
+  it('lists the candidates in auto order', () => {
+    expect(candidates.map((c) => c.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+  });
+});
+
+// Environment-driven choices run in a child process so that the tfjs engine of this test file stays untouched.
+function childBackend(env: Record<string, string>): { out: string; err: string } {
+  const script = `
+    import { useBackend, describeBackend, tf } from '${new URL('../src/index.ts', import.meta.url).pathname}';
+    const info = await useBackend();
+    tf.tidy(() => tf.add(tf.ones([2]), tf.ones([2])).dataSync());
+    console.log(JSON.stringify({ name: info.name, source: info.source, line: describeBackend() }));
+  `;
+  try {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, ...env },
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    return { out, err: '' };
+  } catch (e) {
+    const err = e as { stdout: string; stderr: string };
+    return { out: err.stdout, err: err.stderr };
+  }
+}
+
+describe('backend from the environment', () => {
+  it('auto falls back to cpu when wasm is disabled, without the tfjs banner', () => {
+    const { out, err } = childBackend({ TRAINKIT_DISABLE_WASM: '1', TRAINKIT_BACKEND: '' });
+    const result = JSON.parse(out.trim().split('\n').pop()!);
+    expect(result.name).toBe('cpu');
+    expect(result.line).toContain('wasm: @tensorflow/tfjs-backend-wasm: disabled by TRAINKIT_DISABLE_WASM=1');
+    expect(out + err).not.toContain('Hi, looks like you are running TensorFlow.js');
+  });
+
+  it('TRAINKIT_BACKEND=cpu chooses cpu', () => {
+    const { out } = childBackend({ TRAINKIT_BACKEND: 'cpu' });
+    const result = JSON.parse(out.trim().split('\n').pop()!);
+    expect(result).toMatchObject({ name: 'cpu', source: 'env' });
+  });
+
+  it('a bad TRAINKIT_BACKEND is a clear error', () => {
+    const { err } = childBackend({ TRAINKIT_BACKEND: 'gpu' });
+    expect(err).toContain("TRAINKIT_BACKEND='gpu' is not a backend");
+  });
+});
