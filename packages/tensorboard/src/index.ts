@@ -1,0 +1,41 @@
+export { crc32c, maskCrc, maskedCrc32c, unmaskCrc } from './crc32c.js';
+export { EventFileWriter, type EventFileWriterOptions } from './event-file-writer.js';
+export { type EventFileContents, parseEventFile, readEvents } from './event-reader.js';
+export { defaultLogDir, eventFileName } from './file-names.js';
+export type { EventProto, GraphDefProto, SummaryProto, SummaryValueProto } from './proto.js';
+export { type RecordIssue, type RecordsRead, readRecords } from './record-reader.js';
+export {
+  type HistogramEntry,
+  type HParamsEntry,
+  type ImageEntry,
+  loadLogdir,
+  loadRun,
+  type PrCurveEntry,
+  type RunData,
+  type ScalarPoint,
+  type TensorEntry,
+  type TextEntry,
+  tensorValues,
+} from './run-loader.js';
+export type { CustomScalarLayout } from './summary/custom-scalars.js';
+export type {
+  GraphModel,
+  GraphNode,
+  GraphSource,
+  GraphTrace,
+  HookableModule,
+  LayerLike,
+  LayersModelLike,
+} from './summary/graph.js';
+export { DEFAULT_BINS, type HistogramBins, makeHistogram } from './summary/histogram.js';
+export type { HParamValue } from './summary/hparams.js';
+export { SummaryWriter, type SummaryWriterOptions } from './summary-writer.js';
+export type {
+  AsyncTensorLike,
+  NestedNumbers,
+  ShapedArray,
+  SyncTensorLike,
+  TensorInput,
+  TypedArray,
+} from './tensor-like.js';
+export { encodeRecord } from './tfrecord.js';
