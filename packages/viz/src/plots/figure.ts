@@ -1,0 +1,45 @@
+import { extname } from 'node:path';
+import { Resvg } from '@resvg/resvg-js';
+import { writeFileAtomic } from './atomic-write.js';
+import { FONT_FAMILY, fontFiles } from './font.js';
+
+export interface PngOptions {
+  /** Pixel density: the PNG is width·scale × height·scale pixels (default 1.5). */
+  scale?: number;
+}
+
+/**
+ * A rendered plot: SVG text plus its size. toPNG rasterises it with resvg (Rust, prebuilt per platform as npm
+ * optional dependencies) using only the bundled DejaVu fonts; save picks the format from the extension.
+ */
+export class Figure {
+  constructor(
+    readonly svg: string,
+    readonly width: number,
+    readonly height: number,
+  ) {}
+
+  toSVG(): string {
+    return this.svg;
+  }
+
+  toPNG(options: PngOptions = {}): Uint8Array {
+    const scale = options.scale ?? 1.5;
+    const resvg = new Resvg(this.svg, {
+      fitTo: { mode: 'width', value: Math.round(this.width * scale) },
+      font: {
+        loadSystemFonts: false,
+        fontFiles: fontFiles(),
+        defaultFontFamily: FONT_FAMILY,
+        sansSerifFamily: FONT_FAMILY,
+      },
+      background: 'white',
+    });
+    return resvg.render().asPng();
+  }
+
+  /** Writes `path` atomically: .svg as SVG text, .png (or anything else) as PNG. */
+  save(path: string, options: PngOptions = {}): void {
+    writeFileAtomic(path, extname(path).toLowerCase() === '.svg' ? this.svg : this.toPNG(options));
+  }
+}
