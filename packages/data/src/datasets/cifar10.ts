@@ -1,0 +1,373 @@
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import type { ImageArray } from '../image-array.js';
+import { DataFileError } from '../io/data-file-error.js';
+import { DownloadError, downloadFile } from '../io/download.js';
+import { extractTar } from '../io/extract-tar.js';
+import { gunzipFile } from '../io/gzip.js';
+import { readTar } from '../io/tar-reader.js';
+import { DatasetNotFoundError } from './dataset-not-found-error.js';
+import { type DownloadSettings, mirrorUrls, progressCallback } from './download-settings.js';
+import { VisionDataset, type VisionDatasetOptions } from './vision-dataset.js';
+
+/** One record of the binary version: a label byte, then 1024 R, 1024 G and 1024 B bytes (32×32, row-major). */
+export const CIFAR_RECORD_BYTES = 3073;
+const PIXELS = 1024;
+const IMAGE_BYTES = 3072;
+/** records per batch file in the official distribution */
+export const CIFAR_BATCH_RECORDS = 10_000;
+
+export const CIFAR10_ARCHIVE = 'cifar-10-binary.tar.gz';
+export const CIFAR10_ARCHIVE_MD5 = 'c32a1d4ab5d03f1284b67883e8d87530';
+export const CIFAR10_FOLDER = 'cifar-10-batches-bin';
+export const CIFAR10_MIRRORS = ['https://www.cs.toronto.edu/~kriz/'];
+export const CIFAR10_CLASSES = [
+  'airplane',
+  'automobile',
+  'bird',
+  'cat',
+  'deer',
+  'dog',
+  'frog',
+  'horse',
+  'ship',
+  'truck',
+];
+export const CIFAR10_TRAIN_FILES = [
+  'data_batch_1.bin',
+  'data_batch_2.bin',
+  'data_batch_3.bin',
+  'data_batch_4.bin',
+  'data_batch_5.bin',
+];
+export const CIFAR10_TEST_FILES = ['test_batch.bin'];
+const META = 'batches.meta.txt';
+
+export interface CIFAR10Options<X, Y> extends VisionDatasetOptions<X, Y>, DownloadSettings {
+  /**
+   * where to look, in order: `root` itself holding the .bin files, `root/cifar-10-batches-bin/`, then
+   * `root/cifar-10-binary.tar.gz` (read straight from the archive, no extraction)
+   */
+  root: string;
+  /** the 50,000-image training split (default) or the 10,000-image test split */
+  train?: boolean;
+  /** download cifar-10-binary.tar.gz into root when nothing is found (default false) */
+  download?: boolean;
+  /** extract the archive into root/cifar-10-batches-bin/ and read from there (default false: read the archive) */
+  extract?: boolean;
+  /** md5 the archive must have (default: the official c32a1d4a…) */
+  md5?: string;
+  /** receives the note about a partial dataset (default: console.warn) */
+  onWarning?: (message: string) => void;
+}
+
+/** Checks a batch file's bytes and writes its images (as HWC) and labels at record `at`. Returns the record count. */
+export function decodeCifarRecords(
+  bytes: Uint8Array,
+  file: string,
+  images: Uint8Array,
+  labels: Uint8Array,
+  at: number,
+  classes: number,
+): number {
+  const n = Math.floor(bytes.length / CIFAR_RECORD_BYTES);
+  const rest = bytes.length - n * CIFAR_RECORD_BYTES;
+  if (rest !== 0) {
+    throw new DataFileError(
+      `${file}: ${bytes.length} bytes is not a whole number of ${CIFAR_RECORD_BYTES}-byte records: ${n} records, then ${rest} bytes of an incomplete record at byte offset ${n * CIFAR_RECORD_BYTES} (truncated or corrupted)`,
+      { file, offset: n * CIFAR_RECORD_BYTES, expected: `a multiple of ${CIFAR_RECORD_BYTES}`, actual: bytes.length },
+    );
+  }
+  for (let r = 0; r < n; r++) decodeRecord(bytes, r * CIFAR_RECORD_BYTES, file, r, images, labels, at + r, classes);
+  return n;
+}
+
+function decodeRecord(
+  src: Uint8Array,
+  o: number,
+  file: string,
+  record: number,
+  images: Uint8Array,
+  labels: Uint8Array,
+  to: number,
+  classes: number,
+): void {
+  const label = src[o]!;
+  if (label >= classes) {
+    throw new DataFileError(
+      `${file}: label ${label} at byte offset ${o} (record ${record}) is out of range 0–${classes - 1}`,
+      {
+        file,
+        offset: o,
+        expected: `0–${classes - 1}`,
+        actual: label,
+      },
+    );
+  }
+  labels[to] = label;
+  // planar RGB → interleaved HWC, as torchvision's `data.transpose((0, 2, 3, 1))`
+  const r = o + 1;
+  const g = r + PIXELS;
+  const b = g + PIXELS;
+  let d = to * IMAGE_BYTES;
+  for (let p = 0; p < PIXELS; p++) {
+    images[d++] = src[r + p]!;
+    images[d++] = src[g + p]!;
+    images[d++] = src[b + p]!;
+  }
+}
+
+function parseMeta(text: string): string[] {
+  return text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l.length > 0);
+}
+
+interface Loaded {
+  images: Uint8Array;
+  labels: Uint8Array;
+  classes: string[];
+  counts: Map<string, number>;
+  metaFound: boolean;
+  source: string;
+}
+
+function hasCifarFiles(dir: string): boolean {
+  return [...CIFAR10_TRAIN_FILES, ...CIFAR10_TEST_FILES].some((f) => existsSync(join(dir, f)));
+}
+
+async function loadFromDirectory(dir: string, files: string[]): Promise<Loaded> {
+  const present: { file: string; records: number }[] = [];
+  for (const f of files) {
+    const path = join(dir, f);
+    if (!existsSync(path)) continue;
+    const size = (await stat(path)).size;
+    present.push({ file: f, records: Math.floor(size / CIFAR_RECORD_BYTES) });
+  }
+  const metaPath = join(dir, META);
+  const metaFound = existsSync(metaPath);
+  const classes = metaFound ? parseMeta(await readFile(metaPath, 'utf8')) : CIFAR10_CLASSES;
+  if (classes.length === 0)
+    throw new DataFileError(`${metaPath}: no class names (expected one per line)`, {
+      file: metaPath,
+      expected: 10,
+      actual: 0,
+    });
+  const total = present.reduce((a, p) => a + p.records, 0);
+  const images = new Uint8Array(total * IMAGE_BYTES);
+  const labels = new Uint8Array(total);
+  const counts = new Map<string, number>();
+  let at = 0;
+  for (const { file } of present) {
+    // one file in memory at a time, besides the dataset
+    const path = join(dir, file);
+    const bytes = await readFile(path);
+    const expectedRecords = present.find((p) => p.file === file)!.records;
+    if (Math.floor(bytes.length / CIFAR_RECORD_BYTES) !== expectedRecords) {
+      throw new DataFileError(`${path}: changed size while being read`, { file: path });
+    }
+    const n = decodeCifarRecords(bytes, path, images, labels, at, classes.length);
+    counts.set(file, n);
+    at += n;
+  }
+  return { images, labels, classes, counts, metaFound, source: dir };
+}
+
+async function loadFromArchive(archive: string, files: string[]): Promise<Loaded> {
+  // Records are decoded as the gunzipped stream passes, into a slot of CIFAR_BATCH_RECORDS per expected file, so
+  // neither the 170 MB archive nor a file's raw bytes are ever held whole.
+  const capacity = files.length * CIFAR_BATCH_RECORDS;
+  const images = new Uint8Array(capacity * IMAGE_BYTES);
+  const labels = new Uint8Array(capacity);
+  const counts = new Map<string, number>();
+  let metaText: string | undefined;
+  const seen = new Set<string>();
+  const wanted = new Set([...files, META]);
+  await readTar(
+    gunzipFile(archive),
+    (entry) => {
+      const name = basename(entry.name);
+      if (entry.type !== 'file' || !wanted.has(name) || seen.has(name)) return undefined;
+      seen.add(name);
+      const where = `${archive}:${entry.name}`;
+      if (name === META) {
+        const parts: Uint8Array[] = [];
+        return {
+          write: (c) => {
+            parts.push(c.slice());
+          },
+          end: () => {
+            metaText = Buffer.concat(parts).toString('utf8');
+          },
+        };
+      }
+      const slot = files.indexOf(name);
+      const records = Math.floor(entry.size / CIFAR_RECORD_BYTES);
+      if (records > CIFAR_BATCH_RECORDS) {
+        throw new DataFileError(
+          `${where}: ${records} records, but an official batch file holds at most ${CIFAR_BATCH_RECORDS}`,
+          {
+            file: where,
+            expected: CIFAR_BATCH_RECORDS,
+            actual: records,
+          },
+        );
+      }
+      const carry = new Uint8Array(CIFAR_RECORD_BYTES);
+      let carried = 0;
+      let record = 0;
+      const base = slot * CIFAR_BATCH_RECORDS;
+      return {
+        write: (chunk) => {
+          let i = 0;
+          if (carried > 0) {
+            const take = Math.min(CIFAR_RECORD_BYTES - carried, chunk.length);
+            carry.set(chunk.subarray(0, take), carried);
+            carried += take;
+            i = take;
+            if (carried < CIFAR_RECORD_BYTES) return;
+            decodeRecord(carry, 0, where, record, images, labels, base + record, 10);
+            record++;
+            carried = 0;
+          }
+          while (chunk.length - i >= CIFAR_RECORD_BYTES && record < records) {
+            decodeRecord(chunk, i, where, record, images, labels, base + record, 10);
+            record++;
+            i += CIFAR_RECORD_BYTES;
+          }
+          if (i < chunk.length) {
+            carry.set(chunk.subarray(i), 0);
+            carried = chunk.length - i;
+          }
+        },
+        end: () => {
+          if (carried > 0 || record !== records) {
+            const at = record * CIFAR_RECORD_BYTES;
+            throw new DataFileError(
+              `${where}: ${entry.size} bytes is not a whole number of ${CIFAR_RECORD_BYTES}-byte records: ${record} records, then ${entry.size - at} bytes of an incomplete record at byte offset ${at} (truncated or corrupted)`,
+              { file: where, offset: at, expected: `a multiple of ${CIFAR_RECORD_BYTES}`, actual: entry.size },
+            );
+          }
+          counts.set(name, records);
+        },
+      };
+    },
+    { file: archive, until: () => counts.size === files.length && metaText !== undefined },
+  );
+  const classes = metaText !== undefined ? parseMeta(metaText) : CIFAR10_CLASSES;
+  // close the gaps left by short or missing files, in file order
+  let at = 0;
+  for (let k = 0; k < files.length; k++) {
+    const n = counts.get(files[k]!) ?? 0;
+    const from = k * CIFAR_BATCH_RECORDS;
+    if (from !== at && n > 0) {
+      images.copyWithin(at * IMAGE_BYTES, from * IMAGE_BYTES, (from + n) * IMAGE_BYTES);
+      labels.copyWithin(at, from, from + n);
+    }
+    at += n;
+  }
+  for (let i = 0; i < at; i++) {
+    if (labels[i]! >= classes.length) {
+      throw new DataFileError(
+        `${archive}: label ${labels[i]} is out of range for the ${classes.length} classes in ${META}`,
+        {
+          file: archive,
+          expected: `0–${classes.length - 1}`,
+          actual: labels[i],
+        },
+      );
+    }
+  }
+  return {
+    images: at === capacity ? images : images.subarray(0, at * IMAGE_BYTES),
+    labels: at === capacity ? labels : labels.subarray(0, at),
+    classes,
+    counts,
+    metaFound: metaText !== undefined,
+    source: archive,
+  };
+}
+
+/**
+ * CIFAR-10, like torchvision.datasets.CIFAR10 but from the official binary version: items are `[image, label]`
+ * with a 32×32×3 uint8 ImageArray. Reads `data_batch_1.bin` … `data_batch_5.bin` (train) or `test_batch.bin`
+ * (test) and `batches.meta.txt` from a directory, or streams them out of `cifar-10-binary.tar.gz`. A directory with
+ * fewer files or records (like a sample) loads what is there, sets `partial` and warns once.
+ */
+export class CIFAR10<X = ImageArray, Y = number> extends VisionDataset<X, Y> {
+  /** true when files or records of the official split are missing */
+  readonly partial: boolean;
+  /** what was loaded from where, and what is missing when partial */
+  readonly description: string;
+
+  private constructor(loaded: Loaded, partial: boolean, description: string, options: VisionDatasetOptions<X, Y>) {
+    super(loaded.images, loaded.labels, { height: 32, width: 32, channels: 3 }, loaded.classes, options);
+    this.partial = partial;
+    this.description = description;
+  }
+
+  static async load<X = ImageArray, Y = number>(options: CIFAR10Options<X, Y>): Promise<CIFAR10<X, Y>> {
+    if (!options?.root)
+      throw new Error(`CIFAR10.load: give root, the directory that holds ${CIFAR10_FOLDER}/ or ${CIFAR10_ARCHIVE}`);
+    const root = resolve(options.root);
+    const train = options.train ?? true;
+    const split = train ? 'train' : 'test';
+    const files = train ? CIFAR10_TRAIN_FILES : CIFAR10_TEST_FILES;
+    const folder = join(root, CIFAR10_FOLDER);
+    const archive = join(root, CIFAR10_ARCHIVE);
+    const md5 = options.md5 ?? CIFAR10_ARCHIVE_MD5;
+    const place = `Place ${CIFAR10_ARCHIVE} (md5 ${CIFAR10_ARCHIVE_MD5}) in ${root}, or its files ${[...CIFAR10_TRAIN_FILES, ...CIFAR10_TEST_FILES, META].join(', ')} in ${folder}`;
+
+    let dir = hasCifarFiles(root) ? root : hasCifarFiles(folder) ? folder : undefined;
+    if (!dir && !existsSync(archive)) {
+      if (!options.download) {
+        throw new DatasetNotFoundError(
+          `CIFAR10: no CIFAR-10 binary files in ${root} or ${folder}, and no ${archive}. ${place}, or pass download: true.`,
+          root,
+          [CIFAR10_ARCHIVE],
+        );
+      }
+      try {
+        await downloadFile(mirrorUrls(options.mirrors ?? CIFAR10_MIRRORS, CIFAR10_ARCHIVE), archive, {
+          md5,
+          fetch: options.fetch,
+          timeoutMs: options.timeoutMs,
+          onProgress: progressCallback(options.progress),
+        });
+      } catch (err) {
+        if (!(err instanceof DownloadError)) throw err;
+        throw new DatasetNotFoundError(`CIFAR10: ${err.message}\nWithout network: ${place}, and run again.`, root, [
+          CIFAR10_ARCHIVE,
+        ]);
+      }
+    }
+    if (!dir && options.extract) {
+      await extractTar(archive, root);
+      dir = folder;
+    }
+    const loaded = dir ? await loadFromDirectory(dir, files) : await loadFromArchive(archive, files);
+    if (loaded.counts.size === 0) {
+      throw new DatasetNotFoundError(
+        `CIFAR10: the ${split} split is not in ${loaded.source}: ${files.join(', ')} missing. ${place}.`,
+        loaded.source,
+        files,
+      );
+    }
+    const notes: string[] = [];
+    const missing = files.filter((f) => !loaded.counts.has(f));
+    for (const [f, n] of loaded.counts)
+      if (n < CIFAR_BATCH_RECORDS) notes.push(`${f} has ${n} of ${CIFAR_BATCH_RECORDS} records`);
+    if (missing.length) notes.push(`${missing.join(', ')} ${missing.length === 1 ? 'is' : 'are'} missing`);
+    const n = loaded.labels.length;
+    const expected = files.length * CIFAR_BATCH_RECORDS;
+    const partial = notes.length > 0;
+    if (!loaded.metaFound) notes.push(`${META} is missing, so the official class names are used`);
+    const description = partial
+      ? `partial CIFAR-10 ${split} split from ${loaded.source}: ${n} of ${expected} images (${notes.join('; ')})`
+      : `CIFAR-10 ${split} split from ${loaded.source}: ${n} images${notes.length ? ` (${notes.join('; ')})` : ''}`;
+    if (notes.length) (options.onWarning ?? ((m: string) => console.warn(m)))(`CIFAR10: ${description}`);
+    return new CIFAR10(loaded, partial, description, options);
+  }
+}

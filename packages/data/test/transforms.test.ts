@@ -1,0 +1,281 @@
+import { Generator } from '@trainkit/core';
+import { describe, expect, it } from 'vitest';
+import { type ArrayTensor, type ImageArray, transforms } from '../src/index.js';
+
+const { compose, toTensor, normalize, randomCrop, randomHorizontalFlip, resize, centerCrop, lambda, hflip } =
+  transforms;
+
+/** A 2-channel-distinct HWC image: pixel (y, x) = [10y + x, 100 + 10y + x, 200 + y + x]. */
+function image(h: number, w: number): ImageArray {
+  const data = new Uint8Array(h * w * 3);
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) data.set([10 * y + x, 100 + 10 * y + x, (200 + y + x) % 256], (y * w + x) * 3);
+  return { data, height: h, width: w, channels: 3 };
+}
+const px = (img: ImageArray, y: number, x: number) =>
+  Array.from(img.data.subarray((y * img.width + x) * 3, (y * img.width + x + 1) * 3));
+const chw = (t: ArrayTensor, c: number, y: number, x: number) => t.data[(c * t.shape[1]! + y) * t.shape[2]! + x]!;
+
+describe('toTensor', () => {
+  it('turns uint8 HWC into float32 CHW in [0, 1] with torchvision values', () => {
+    const img = image(2, 3);
+    const t = toTensor()(img);
+    expect(t.shape).toEqual([3, 2, 3]);
+    expect(t.data).toBeInstanceOf(Float32Array);
+    expect(chw(t, 0, 1, 2)).toBe(Math.fround(12 / 255));
+    expect(chw(t, 1, 1, 2)).toBe(Math.fround(112 / 255));
+    expect(chw(t, 2, 0, 1)).toBe(Math.fround(201 / 255));
+    expect(() => toTensor()({ data: new Float32Array(4), shape: [2, 2] } as never)).toThrow(/expected an ImageArray/);
+  });
+});
+
+describe('normalize', () => {
+  it('computes (x - mean) / std per channel in float32 like PyTorch', () => {
+    const x = { data: Float32Array.from([0.5, 1, 0.25, 0]), shape: [2, 1, 2] };
+    const out = normalize([0.5, 0.1], [0.5, 0.2])(x);
+    expect(Array.from(out.data)).toEqual([
+      0,
+      1,
+      Math.fround(Math.fround(0.25 - Math.fround(0.1)) / Math.fround(0.2)),
+      Math.fround(-Math.fround(0.1) / Math.fround(0.2)),
+    ]);
+    expect(Array.from(x.data)).toEqual([0.5, 1, 0.25, 0]); // input untouched
+    const inplace = normalize([0.5], [0.5], { inplace: true })(x);
+    expect(inplace.data).toBe(x.data);
+    expect(() => normalize([0, 0, 0], [1, 1, 1])(x)).toThrow(
+      /mean has 3 and std 3 values, but the image has 2 channels/,
+    );
+    expect(() => normalize([0], [0])).toThrow(/std\[0\] is 0/);
+    expect(() => normalize([0], [1])(image(2, 2) as never)).toThrow(/apply toTensor first/);
+  });
+});
+
+describe('randomCrop', () => {
+  it('crops a window at a position drawn from the generator, padding with zeros', () => {
+    const img = image(6, 6);
+    const crop = randomCrop(6, { padding: 2, generator: new Generator(7) });
+    const g = new Generator(7);
+    const outs = Array.from({ length: 20 }, () => crop(img));
+    const positions = new Set<string>();
+    for (const out of outs) {
+      // torchvision draws top, then left, each randint(0, 10 - 6 + 1)
+      const top = g.randint(0, 5) - 2;
+      const left = g.randint(0, 5) - 2;
+      positions.add(`${top},${left}`);
+      expect([out.height, out.width, out.channels]).toEqual([6, 6, 3]);
+      for (let y = 0; y < 6; y++)
+        for (let x = 0; x < 6; x++) {
+          const sy = top + y;
+          const sx = left + x;
+          const inside = sy >= 0 && sy < 6 && sx >= 0 && sx < 6;
+          expect(px(out, y, x)).toEqual(inside ? px(img, sy, sx) : [0, 0, 0]);
+        }
+    }
+    expect(positions.size).toBeGreaterThan(5);
+  });
+
+  it('is reproducible under a seed and does not draw when the window is the whole image', () => {
+    const img = image(8, 8);
+    const run = (seed: number) => {
+      const crop = randomCrop(4, { generator: new Generator(seed) });
+      return Array.from({ length: 5 }, () => Array.from(crop(img).data));
+    };
+    expect(run(3)).toEqual(run(3));
+    expect(run(3)).not.toEqual(run(4));
+    const same = new Generator(5);
+    const before = same.getState();
+    randomCrop(8, { generator: same })(img);
+    expect(same.getState()).toEqual(before);
+  });
+
+  it('supports edge, reflect and symmetric padding on CHW tensors', () => {
+    const row: ArrayTensor = { data: Float32Array.from([1, 2, 3]), shape: [1, 1, 3] };
+    // a 1×3 row padded by 2 on the left/right and cropped to 7 columns: no draw, the whole padded row
+    const pad = (mode: 'edge' | 'reflect' | 'symmetric' | 'constant') =>
+      Array.from(randomCrop([1, 7], { padding: [2, 0], paddingMode: mode, fill: 9 })(row).data);
+    expect(pad('constant')).toEqual([9, 9, 1, 2, 3, 9, 9]);
+    expect(pad('edge')).toEqual([1, 1, 1, 2, 3, 3, 3]);
+    expect(pad('reflect')).toEqual([3, 2, 1, 2, 3, 2, 1]);
+    expect(pad('symmetric')).toEqual([2, 1, 1, 2, 3, 3, 2]);
+  });
+
+  it('refuses a crop larger than the padded image, naming both sizes', () => {
+    expect(() => randomCrop(10)(image(4, 4))).toThrow(
+      /required crop size \(10, 10\) is larger than the \(padded\) input image size \(4, 4\)/,
+    );
+    expect(randomCrop(6, { padIfNeeded: true, generator: new Generator(0) })(image(4, 4)).height).toBe(6);
+  });
+});
+
+describe('randomHorizontalFlip', () => {
+  it('mirrors with probability p, one draw per call, reproducibly', () => {
+    const img = image(3, 4);
+    const flipped = hflip(img);
+    expect(px(flipped, 1, 0)).toEqual(px(img, 1, 3));
+    expect(px(flipped, 2, 3)).toEqual(px(img, 2, 0));
+    const g = new Generator(11);
+    const expected = Array.from({ length: 50 }, () => g.random() < 0.5);
+    const flip = randomHorizontalFlip(0.5, { generator: new Generator(11) });
+    const got = Array.from({ length: 50 }, () => flip(img) !== img);
+    expect(got).toEqual(expected);
+    expect(got.filter(Boolean).length).toBeGreaterThan(10);
+    expect(randomHorizontalFlip(0)(img)).toBe(img);
+    const t = toTensor()(img);
+    const tf = randomHorizontalFlip(1)(t);
+    expect(chw(tf, 2, 1, 0)).toBe(chw(t, 2, 1, 3));
+  });
+});
+
+describe('resize', () => {
+  it('matches torch.nn.functional.interpolate(bilinear, align_corners=False) on the PyTorch docs example', () => {
+    const x: ArrayTensor = { data: Float32Array.from([1, 2, 3, 4]), shape: [1, 2, 2] };
+    expect(Array.from(resize([4, 4])(x).data)).toEqual([
+      1, 1.25, 1.75, 2, 1.5, 1.75, 2.25, 2.5, 2.5, 2.75, 3.25, 3.5, 3, 3.25, 3.75, 4,
+    ]);
+    const x3: ArrayTensor = { data: Float32Array.from([1, 2, 0, 3, 4, 0, 0, 0, 0]), shape: [1, 3, 3] };
+    const out = Array.from(resize([6, 6])(x3).data);
+    expect(out).toEqual([
+      1, 1.25, 1.75, 1.5, 0.5, 0, 1.5, 1.75, 2.25, 1.875, 0.625, 0, 2.5, 2.75, 3.25, 2.625, 0.875, 0, 2.25, 2.4375,
+      2.8125, 2.25, 0.75, 0, 0.75, 0.8125, 0.9375, 0.75, 0.25, 0, 0, 0, 0, 0, 0, 0,
+    ]);
+    expect(Array.from(resize([4, 4], { interpolation: 'nearest' })(x).data)).toEqual([
+      1, 1, 2, 2, 1, 1, 2, 2, 3, 3, 4, 4, 3, 3, 4, 4,
+    ]);
+  });
+
+  it('downscales by averaging the two nearest source pixels per axis (no antialias)', () => {
+    const row: ArrayTensor = { data: Float32Array.from([0, 10, 20, 30]), shape: [1, 1, 4] };
+    // scale 2: source x = 2o + 0.5 → (10 + 0)/2 … i.e. 5 and 25
+    expect(Array.from(resize([1, 2])(row).data)).toEqual([5, 25]);
+  });
+
+  it('matches the shorter edge for an int size and rounds uint8 results half to even', () => {
+    const img = image(4, 8);
+    const out = resize(2)(img);
+    expect([out.height, out.width]).toEqual([2, 4]);
+    expect(out.data).toBeInstanceOf(Uint8Array);
+    // a 1×2 uint8 row [1, 2] → 1×4: 1, 1.25, 1.75, 2 → 1, 1, 2, 2
+    const row: ImageArray = { data: Uint8Array.from([1, 2]), height: 1, width: 2, channels: 1 };
+    expect(Array.from(resize([1, 4])(row).data)).toEqual([1, 1, 2, 2]);
+    const half: ImageArray = { data: Uint8Array.from([1, 2, 3, 4]), height: 1, width: 4, channels: 1 };
+    // → 1.5 and 3.5 → 2 and 4 (half to even)
+    expect(Array.from(resize([1, 2])(half).data)).toEqual([2, 4]);
+  });
+});
+
+describe('centerCrop, compose and lambda', () => {
+  it('centerCrop takes the central window with Python rounding and pads small images', () => {
+    const img = image(5, 5);
+    const c = centerCrop(2)(img);
+    // round((5 - 2) / 2) = round(1.5) = 2
+    expect(px(c, 0, 0)).toEqual(px(img, 2, 2));
+    const big = centerCrop(7)(image(4, 4));
+    expect(px(big, 0, 0)).toEqual([0, 0, 0]);
+    expect(px(big, 1, 1)).toEqual(px(image(4, 4), 0, 0));
+  });
+
+  it('compose applies transforms in order', () => {
+    const pipeline = compose([
+      randomCrop(4, { padding: 1, generator: new Generator(2) }),
+      randomHorizontalFlip(0.5, { generator: new Generator(3) }),
+      toTensor(),
+      normalize([0.5, 0.5, 0.5], [0.5, 0.5, 0.5]),
+      lambda((t: ArrayTensor) => ({ ...t, tag: 'done' })),
+    ]);
+    const out = pipeline(image(4, 4));
+    expect(out.shape).toEqual([3, 4, 4]);
+    expect(out.tag).toBe('done');
+    const manual = normalize(
+      [0.5, 0.5, 0.5],
+      [0.5, 0.5, 0.5],
+    )(
+      toTensor()(
+        randomHorizontalFlip(0.5, { generator: new Generator(3) })(
+          randomCrop(4, { padding: 1, generator: new Generator(2) })(image(4, 4)),
+        ),
+      ),
+    );
+    expect(Array.from(out.data)).toEqual(Array.from(manual.data));
+  });
+});
+
+describe('compose fusion of crop, flip, toTensor and normalize', () => {
+  const noisy = (h: number, w: number, c: number, seed: number): ImageArray => {
+    const g = new Generator(seed);
+    return { data: Uint8Array.from({ length: h * w * c }, () => g.randint(0, 256)), height: h, width: w, channels: c };
+  };
+  type Build = (seed: number) => transforms.Transform[];
+  const cases: [string, Build, number][] = [
+    [
+      'crop+flip+toTensor+normalize',
+      (s) => [
+        randomCrop(32, { padding: 4, generator: new Generator(s) }),
+        randomHorizontalFlip(0.5, { generator: new Generator(s + 1) }),
+        toTensor(),
+        normalize([0.49, 0.48, 0.45], [0.25, 0.24, 0.26]),
+      ],
+      3,
+    ],
+    [
+      'one shared generator',
+      (s) => {
+        const g = new Generator(s);
+        return [
+          randomCrop([20, 28], { padding: [3, 1, 5, 2], generator: g }),
+          randomHorizontalFlip(0.5, { generator: g }),
+          toTensor(),
+          normalize([0.5], [0.2]),
+        ];
+      },
+      3,
+    ],
+    [
+      'crop with a per-channel fill, no flip',
+      (s) => [
+        randomCrop(30, { padding: 6, fill: [255, 7, 300], generator: new Generator(s) }),
+        toTensor(),
+        normalize([0.1, 0.2, 0.3], [0.9, 0.8, 0.7]),
+      ],
+      3,
+    ],
+    ['flip only, gray', (s) => [randomHorizontalFlip(0.7, { generator: new Generator(s) }), toTensor()], 1],
+    ['toTensor+normalize, gray', () => [toTensor(), normalize([0.1307], [0.3081])], 1],
+    [
+      'padIfNeeded',
+      (s) => [
+        randomCrop(40, { padIfNeeded: true, fill: 9, generator: new Generator(s) }),
+        randomHorizontalFlip(1),
+        toTensor(),
+      ],
+      3,
+    ],
+  ];
+  it.each(cases)('%s gives exactly the values and draws of the separate transforms', (_, build, c) => {
+    for (let seed = 0; seed < 12; seed++) {
+      const img = noisy(32, 32, c, 100 + seed);
+      const fused = compose(build(seed) as never) as (x: ImageArray) => ArrayTensor;
+      const steps = build(seed);
+      const a = [fused(img), fused(img)];
+      let x: unknown = img;
+      const b: ArrayTensor[] = [];
+      for (let r = 0; r < 2; r++) {
+        x = img;
+        for (const t of steps) x = t(x as never);
+        b.push(x as ArrayTensor);
+      }
+      for (let r = 0; r < 2; r++) {
+        expect(a[r]!.shape).toEqual(b[r]!.shape);
+        expect(Buffer.from(a[r]!.data.buffer).equals(Buffer.from(b[r]!.data.buffer))).toBe(true);
+      }
+    }
+  });
+
+  it('falls back to the separate transforms (and their errors) for inputs it does not handle', () => {
+    const pipeline = compose([randomCrop(8), toTensor(), normalize([0, 0, 0], [1, 1, 1])]);
+    expect(() => pipeline(image(4, 4))).toThrow(/required crop size \(8, 8\)/);
+    const gray: ImageArray = { data: new Uint8Array(16), height: 4, width: 4, channels: 1 };
+    expect(() => compose([toTensor(), normalize([0, 0, 0], [1, 1, 1])])(gray)).toThrow(
+      /mean has 3 and std 3 values, but the image has 1 channels/,
+    );
+  });
+});
