@@ -8,4 +8,6 @@ export default defineConfig({
   clean: true,
   shims: true,
   target: 'node20',
+  // Module.typeName is the class name, as PyTorch prints it; keep names through bundling.
+  keepNames: true,
 });

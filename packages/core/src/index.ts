@@ -5,3 +5,6 @@ export * from './random/index.js';
 export * from './autograd/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as F from './nn/functional/index.js';
+export * from './state/index.js';
+export * from './training/index.js';

@@ -1,4 +1,4 @@
-import { tf } from '../tf.js';
+import { quietCpuBanner, tf } from '../tf.js';
 import { type BackendName, type ConcreteBackend, isBackendName } from './backend-name.js';
 import { type BackendCandidate, candidates } from './candidates.js';
 
@@ -14,13 +14,6 @@ export interface BackendInfo {
 }
 
 let current: BackendInfo | undefined;
-
-function quietCpuBanner(): void {
-  // tfjs's cpu backend prints "Hi, looks like you are running TensorFlow.js in Node.js" on first use;
-  // trainkit already tells users which backend runs and why, so that advice is noise.
-  const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
-  if (cpu) cpu.firstUse = false;
-}
 
 async function activate(candidate: BackendCandidate): Promise<void> {
   await candidate.load();

@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { tf } from '../tf.js';
+import { registerWasmKernels } from './wasm-kernels/index.js';
 
 let registered = false;
 
@@ -10,7 +11,8 @@ let registered = false;
  */
 export async function loadWasm(): Promise<void> {
   if (registered) return;
-  if (process.env.TRAINKIT_DISABLE_WASM === '1') throw new Error('@tensorflow/tfjs-backend-wasm: disabled by TRAINKIT_DISABLE_WASM=1');
+  if (process.env.TRAINKIT_DISABLE_WASM === '1')
+    throw new Error('@tensorflow/tfjs-backend-wasm: disabled by TRAINKIT_DISABLE_WASM=1');
   const require = createRequire(import.meta.url);
   let entry: string;
   try {
@@ -27,5 +29,7 @@ export async function loadWasm(): Promise<void> {
     'tfjs-backend-wasm-threaded-simd.wasm': join(distDir, 'tfjs-backend-wasm-threaded-simd.wasm'),
   });
   if (!tf.findBackendFactory('wasm')) throw new Error('@tensorflow/tfjs-backend-wasm: did not register with tfjs');
+  // Before the backend initialises, so that the stock setup functions our wrappers keep still run.
+  registerWasmKernels();
   registered = true;
 }

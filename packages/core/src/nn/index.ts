@@ -5,3 +5,7 @@ export { pyRepr, kwargs } from './py-repr.js';
 export { Sequential } from './containers/sequential.js';
 export { ModuleList } from './containers/module-list.js';
 export { ModuleDict } from './containers/module-dict.js';
+export * from './losses/index.js';
+export * from './layers/index.js';
+export * as init from './init/index.js';
+export * as functional from './functional/index.js';

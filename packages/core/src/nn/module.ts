@@ -1,3 +1,4 @@
+import { loadModel, saveModel } from '../state/model-file.js';
 import { tf } from '../tf.js';
 import { ModuleError, formatShape } from './module-error.js';
 import { Parameter } from './parameter.js';
@@ -312,6 +313,16 @@ export abstract class Module {
       lines.push(`(${name}): ${body}`);
     }
     return `${this.typeName}(\n  ${lines.join('\n  ')}\n)`;
+  }
+
+  /** Saves stateDict() to a safetensors file, atomically; PyTorch reads it with safetensors.torch.load_file. */
+  save(path: string, metadata?: Record<string, string>): Promise<void> {
+    return saveModel(this, path, metadata);
+  }
+
+  /** Loads a safetensors state dict (saved here or by PyTorch) into this module, checked as loadStateDict does. */
+  load(path: string, options: { strict?: boolean } = {}): Promise<LoadStateDictResult> {
+    return loadModel(this, path, options);
   }
 
   /** Frees every parameter and buffer; the module is unusable afterwards. */

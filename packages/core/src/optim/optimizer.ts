@@ -1,23 +1,35 @@
 import { backward } from '../autograd/backward.js';
+import { formatShape } from '../nn/module-error.js';
 import type { Parameter } from '../nn/parameter.js';
+import { pyRepr } from '../nn/py-repr.js';
 import { tf } from '../tf.js';
+import { camelCase, snakeCase } from './key-case.js';
+
+// Switches of PyTorch's optimizers for other devices and compilation, with no meaning here: dropped when loading a
+// state dict saved by PyTorch. Every other option is taken as it comes, as PyTorch does.
+const TORCH_ONLY_OPTIONS = new Set(['foreach', 'capturable', 'differentiable', 'fused']);
 
 /** Options every optimizer has; each optimizer extends this with its own (momentum, betas, …). */
 export interface BaseOptions {
   lr: number;
+  /** the lr a scheduler started from; set by the first LR scheduler attached (PyTorch's `initial_lr`) */
+  initialLr?: number;
 }
 
 /** A parameter group as a user passes it: its parameters and any options overriding the defaults. */
 export type ParamGroupInit<O> = { params: Iterable<Parameter> } & Partial<O>;
 export type ParamGroup<O> = O & { params: Parameter[] };
 
-/** Per-parameter optimizer state: tensors (momentum buffers) and numbers (step counts). */
-export type ParamState = Record<string, tf.Tensor | number>;
+/** Per-parameter optimizer state under PyTorch's names: tensors (`exp_avg`), numbers (`step`), null (no buffer). */
+export type ParamState = Record<string, tf.Tensor | number | null>;
 
-/** PyTorch's optimizer state_dict layout: state keyed by the parameter's index across all groups. */
-export interface OptimizerStateDict<O> {
-  state: Record<number, Record<string, tf.Tensor | number>>;
-  param_groups: (O & { params: number[] })[];
+/**
+ * PyTorch's optimizer state_dict layout: `state` keyed by each parameter's index across all groups, and the groups'
+ * options under PyTorch's snake_case names (`weight_decay`, `initial_lr`) with `params` as those indices.
+ */
+export interface OptimizerStateDict {
+  state: Record<number, ParamState>;
+  param_groups: ({ params: number[] } & Record<string, unknown>)[];
 }
 
 /**
@@ -41,18 +53,22 @@ export abstract class Optimizer<O extends BaseOptions> {
 
   addParamGroup(group: ParamGroupInit<O>): void {
     const params = [...group.params];
+    if (new Set(params).size !== params.length) {
+      throw new Error(`${this.constructor.name}: a parameter group lists the same parameter twice`);
+    }
     const taken = new Set(this.paramGroups.flatMap((g) => g.params));
     for (const p of params) {
-      if (taken.has(p)) throw new Error(`${this.constructor.name}: a parameter appears in more than one parameter group`);
+      if (taken.has(p))
+        throw new Error(`${this.constructor.name}: a parameter appears in more than one parameter group`);
     }
     const full = { ...this.defaults, ...group, params } as ParamGroup<O>;
     this.validate(full);
     this.paramGroups.push(full);
   }
 
-  /** Throws when a group's options are out of range (negative lr, betas outside [0, 1), …). */
+  /** Throws when a group's options are out of range, with PyTorch's messages ("Invalid learning rate: -1"). */
   protected validate(group: ParamGroup<O>): void {
-    if (!(group.lr >= 0)) throw new Error(`${this.constructor.name}: invalid learning rate: ${group.lr}`);
+    if (!(group.lr >= 0)) throw new Error(`${this.constructor.name}: Invalid learning rate: ${group.lr}`);
   }
 
   /** Every parameter across all groups, in order. */
@@ -78,18 +94,14 @@ export abstract class Optimizer<O extends BaseOptions> {
     for (const group of this.paramGroups) {
       for (const p of group.params) {
         if (p.grad === null || !p.requiresGrad) continue;
-        let st = this.state.get(p);
-        if (!st) {
-          st = {};
-          this.state.set(p, st);
+        let state = this.state.get(p);
+        if (!state) {
+          state = {};
+          this.state.set(p, state);
         }
-        const state = st;
+        const st = state;
         const grad = p.grad;
-        const next = tf.tidy(() => {
-          const out = this.update(p.data, grad, group, state);
-          for (const v of Object.values(state)) if (v instanceof tf.Tensor) tf.keep(v);
-          return out;
-        });
+        const next = tf.tidy(() => this.update(p.data, grad, group, st));
         p.data.assign(next);
         next.dispose();
       }
@@ -98,58 +110,103 @@ export abstract class Optimizer<O extends BaseOptions> {
   }
 
   /**
-   * Returns the parameter's new value for gradient `grad`. Runs inside tf.tidy: tensors put into `state` are kept,
-   * and the tensor they replace must be disposed by the implementation (use `setState`).
+   * Returns the parameter's new value for gradient `grad`. Runs inside tf.tidy: store tensors in `state` with
+   * `setState`, which keeps the new tensor and disposes the one it replaces.
    */
   protected abstract update(param: tf.Tensor, grad: tf.Tensor, group: ParamGroup<O>, state: ParamState): tf.Tensor;
 
-  /** Replaces a tensor in a parameter's state, disposing the previous one. */
-  protected setState(state: ParamState, key: string, value: tf.Tensor | number): void {
+  /** Replaces a value in a parameter's state, keeping a new tensor and disposing the previous one. */
+  protected setState(state: ParamState, key: string, value: tf.Tensor | number | null): void {
     const old = state[key];
     if (old instanceof tf.Tensor && old !== value) old.dispose();
     state[key] = value instanceof tf.Tensor ? tf.keep(value) : value;
   }
 
-  /** PyTorch's layout: `{ state: {index: {...}}, param_groups: [{...options, params: [indices]}] }`. Live tensors. */
-  stateDict(): OptimizerStateDict<O> {
+  /** A tensor from a parameter's state, or undefined when it has none yet (lazy initialisation, as PyTorch). */
+  protected stateTensor(state: ParamState, key: string): tf.Tensor | undefined {
+    const v = state[key];
+    return v instanceof tf.Tensor ? v : undefined;
+  }
+
+  /**
+   * PyTorch's layout: `{ state: {index: {...}}, param_groups: [{...options, params: [indices]}] }`. The tensors are
+   * the live ones, not copies: do not dispose them.
+   */
+  stateDict(): OptimizerStateDict {
     const index = new Map(this.params().map((p, i) => [p, i]));
-    const state: OptimizerStateDict<O>['state'] = {};
+    const state: OptimizerStateDict['state'] = {};
     for (const [p, s] of this.state) state[index.get(p)!] = { ...s };
     const param_groups = this.paramGroups.map((g) => {
-      const { params, ...options } = g;
-      return { ...(options as unknown as O), params: params.map((p) => index.get(p)!) };
+      const out: OptimizerStateDict['param_groups'][number] = { params: [] };
+      for (const [k, v] of Object.entries(g)) if (k !== 'params' && v !== undefined) out[snakeCase(k)] = v;
+      out.params = g.params.map((p) => index.get(p)!);
+      return out;
     });
     return { state, param_groups };
   }
 
-  /** Restores options and state; tensors are copied, so the caller keeps ownership of `sd`. */
-  loadStateDict(sd: OptimizerStateDict<O>): void {
+  /**
+   * Restores options and state, checking group sizes and state-tensor shapes first so that a failed load changes
+   * nothing. Tensors are copied, so the caller keeps ownership of `sd`.
+   */
+  loadStateDict(sd: OptimizerStateDict): void {
+    const name = `${this.constructor.name}.loadStateDict`;
     if (sd.param_groups.length !== this.paramGroups.length) {
-      throw new Error(
-        `${this.constructor.name}.loadStateDict: expected ${this.paramGroups.length} parameter groups, got ${sd.param_groups.length}`,
-      );
+      throw new Error(`${name}: expected ${this.paramGroups.length} parameter groups, got ${sd.param_groups.length}`);
     }
     sd.param_groups.forEach((g, i) => {
       const mine = this.paramGroups[i]!;
       if (g.params.length !== mine.params.length) {
         throw new Error(
-          `${this.constructor.name}.loadStateDict: group ${i} has ${mine.params.length} parameters, the state dict ${g.params.length}`,
+          `${name}: group ${i} has ${mine.params.length} parameters, the state dict's ${g.params.length}`,
         );
       }
     });
-    const all = this.params();
+    // Saved indices map onto this optimizer's parameters group by group, in order, as in PyTorch.
+    const byIndex = new Map<number, Parameter>();
+    sd.param_groups.forEach((g, i) => {
+      g.params.forEach((idx, j) => {
+        byIndex.set(idx, this.paramGroups[i]!.params[j]!);
+      });
+    });
+    for (const [k, s] of Object.entries(sd.state)) {
+      const p = byIndex.get(Number(k));
+      if (!p) throw new Error(`${name}: state for parameter ${k}, which no parameter group lists`);
+      for (const [key, v] of Object.entries(s)) {
+        if (v instanceof tf.Tensor && key !== 'step' && !tf.util.arraysEqual(v.shape, p.shape)) {
+          throw new Error(
+            `${name}: state '${key}' of parameter ${k}: expected shape ${formatShape(p.shape)}, got ${formatShape(v.shape)}`,
+          );
+        }
+      }
+    }
     for (const s of this.state.values()) for (const v of Object.values(s)) if (v instanceof tf.Tensor) v.dispose();
     this.state.clear();
     sd.param_groups.forEach((g, i) => {
-      const { params: _indices, ...options } = g;
-      Object.assign(this.paramGroups[i]!, options);
+      const group = this.paramGroups[i]! as unknown as Record<string, unknown>;
+      for (const [k, v] of Object.entries(g)) if (k !== 'params' && !TORCH_ONLY_OPTIONS.has(k)) group[camelCase(k)] = v;
     });
     for (const [k, s] of Object.entries(sd.state)) {
-      const p = all[Number(k)];
-      if (!p) throw new Error(`${this.constructor.name}.loadStateDict: state for parameter ${k}, which does not exist`);
       const copy: ParamState = {};
-      for (const [key, v] of Object.entries(s)) copy[key] = v instanceof tf.Tensor ? tf.keep(v.clone()) : v;
-      this.state.set(p, copy);
+      for (const [key, v] of Object.entries(s)) {
+        // PyTorch keeps Adam's `step` as a scalar tensor; here it is a number.
+        if (v instanceof tf.Tensor && key === 'step') copy[key] = v.dataSync()[0]!;
+        else
+          copy[key] = v instanceof tf.Tensor ? tf.keep(v.dtype === 'float32' ? v.clone() : tf.cast(v, 'float32')) : v;
+      }
+      this.state.set(byIndex.get(Number(k))!, copy);
     }
+  }
+
+  /** PyTorch's repr: each group's options, sorted, under their snake_case names. */
+  toString(): string {
+    const groups = this.paramGroups.map((g, i) => {
+      const entries = Object.entries(g)
+        .filter(([k, v]) => k !== 'params' && v !== undefined)
+        .map(([k, v]) => [snakeCase(k), v] as const)
+        .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+      return `\nParameter Group ${i}\n${entries.map(([k, v]) => `    ${k}: ${pyRepr(v)}\n`).join('')}`;
+    });
+    return `${this.constructor.name} (${groups.join('')})`;
   }
 }

@@ -1,0 +1,6 @@
+export {
+  registeredWasmKernels,
+  registerWasmKernels,
+  unregisterWasmKernels,
+  WASM_KERNELS,
+} from './register-wasm-kernels.js';

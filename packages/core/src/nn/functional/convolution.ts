@@ -1,0 +1,124 @@
+import { tf } from '../../tf.js';
+import { formatShape } from '../module-error.js';
+import { toNCHW, toNHWC } from './layout.js';
+import { fmt } from './padding.js';
+import { ShapeError } from './shape-error.js';
+
+/**
+ * Checks a convolution's input [N, C, *spatial] (or unbatched [C, *spatial]), weight [out, C/groups, *kernel] and
+ * bias [out] against each other, naming the op and the shapes in the error. `dims` names the spatial axes.
+ */
+export function checkConvArgs(
+  op: string,
+  input: tf.Tensor,
+  weight: tf.Tensor,
+  bias: tf.Tensor | null | undefined,
+  groups: number,
+  dims: readonly string[],
+): void {
+  const k = dims.map((d) => `k${d}`);
+  if (weight.rank !== dims.length + 2) {
+    throw new ShapeError(
+      op,
+      `expected weight [out_channels, in_channels/groups, ${k.join(', ')}], got ${formatShape(weight.shape)}`,
+    );
+  }
+  if (!Number.isInteger(groups) || groups < 1)
+    throw new ShapeError(op, `groups must be a positive integer, got ${groups}`);
+  const out = weight.shape[0]!;
+  if (out % groups !== 0) throw new ShapeError(op, `out_channels ${out} is not divisible by groups ${groups}`);
+  const c = weight.shape[1]! * groups;
+  const batched = input.rank === dims.length + 2;
+  const channels = batched ? input.shape[1] : input.shape[0];
+  if ((!batched && input.rank !== dims.length + 1) || channels !== c) {
+    throw new ShapeError(
+      op,
+      `expected input [N, ${c}, ${dims.join(', ')}] or [${c}, ${dims.join(', ')}], got ${formatShape(input.shape)}`,
+    );
+  }
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== out)) {
+    throw new ShapeError(op, `expected bias [${out}], got ${formatShape(bias.shape)}`);
+  }
+}
+
+/** Throws unless the (dilated) kernel fits in the padded input along every spatial dimension. */
+export function checkKernelFits(
+  op: string,
+  input: tf.Tensor,
+  kernel: readonly number[],
+  dilation: readonly number[],
+  pads: readonly (readonly [number, number])[],
+): void {
+  const spatial = input.shape.slice(input.rank - kernel.length);
+  const padded = spatial.map((s, i) => s + pads[i]![0] + pads[i]![1]);
+  const span = kernel.map((k, i) => dilation[i]! * (k - 1) + 1);
+  if (span.some((s, i) => s > padded[i]!)) {
+    const dilated = dilation.some((d) => d !== 1) ? ` dilated to ${fmt(span)}` : '';
+    const symmetric = pads.every(([b, a]) => b === a);
+    const padding = symmetric ? fmt(pads.map(([b]) => b)) : `(${pads.map((p) => fmt(p)).join(', ')})`;
+    throw new ShapeError(
+      op,
+      `kernel ${fmt(kernel)}${dilated} is larger than the padded input ${fmt(padded)} (input ${formatShape(input.shape)}, padding ${padding})`,
+    );
+  }
+}
+
+/**
+ * Spreads a kernel's taps d apart along `axis` with zeros between, so that a dilated convolution runs as a plain one:
+ * tfjs has no gradient for dilated conv2d, but has one for pad, reshape and slice.
+ */
+function dilateAxis(w: tf.Tensor, axis: number, d: number): tf.Tensor {
+  if (d === 1) return w;
+  const shape = w.shape;
+  const k = shape[axis]!;
+  const spread = tf.pad(tf.expandDims(w, axis + 1), [
+    ...shape.slice(0, axis + 1).map(() => [0, 0]),
+    [0, d - 1],
+    ...shape.slice(axis + 1).map(() => [0, 0]),
+  ] as [number, number][]);
+  const merged = tf.reshape(
+    spread,
+    shape.map((s, i) => (i === axis ? k * d : s)),
+  );
+  return tf.slice(
+    merged,
+    shape.map(() => 0),
+    shape.map((s, i) => (i === axis ? (k - 1) * d + 1 : s)),
+  );
+}
+
+/**
+ * The 2-d convolution behind conv1d and conv2d, on checked arguments: x [N, C, H, W], w [out, C/groups, kH, kW].
+ * Runs NHWC with an HWIO filter as tfjs wants; groups = C runs depthwise (out = C·multiplier, PyTorch's channel
+ * order is tfjs's), other groups run per group and concatenate.
+ */
+export function convolve2d(
+  x: tf.Tensor,
+  w: tf.Tensor,
+  bias: tf.Tensor | null | undefined,
+  stride: [number, number],
+  pads: readonly (readonly [number, number])[],
+  dilation: readonly number[],
+  groups: number,
+): tf.Tensor4D {
+  const xh = toNHWC(x);
+  const c = xh.shape[3];
+  const filter = dilateAxis(dilateAxis(tf.transpose(w, [2, 3, 1, 0]), 0, dilation[0]!), 1, dilation[1]!) as tf.Tensor4D;
+  const [kh, kw, , out] = filter.shape;
+  const pad = [[0, 0], [...pads[0]!], [...pads[1]!], [0, 0]] as [[0, 0], [number, number], [number, number], [0, 0]];
+  let y: tf.Tensor4D;
+  if (groups === 1) {
+    y = tf.conv2d(xh, filter, stride, pad, 'NHWC');
+  } else if (groups === c) {
+    y = tf.depthwiseConv2d(xh, tf.reshape(filter, [kh, kw, c, out / c]) as tf.Tensor4D, stride, pad, 'NHWC');
+  } else {
+    const xs = tf.split(xh, groups, 3) as tf.Tensor4D[];
+    const fs = tf.split(filter, groups, 3) as tf.Tensor4D[];
+    y = tf.concat(
+      xs.map((xi, i) => tf.conv2d(xi, fs[i]!, stride, pad, 'NHWC')),
+      3,
+    );
+  }
+  if (bias) y = tf.add(y, bias);
+  return toNCHW(y);
+}

@@ -1,0 +1,15 @@
+export * from '../losses/functional.js';
+export { type GeluApproximate, gelu, leakyRelu, relu, sigmoid, tanh } from './activations.js';
+export { type AdaptiveSize, adaptiveAvgPool2d } from './adaptive-avg-pool2d.js';
+export { type AvgPool2dOptions, avgPool2d } from './avg-pool2d.js';
+export { type BatchNormOptions, batchNorm } from './batch-norm.js';
+export { type Conv1dOptions, conv1d } from './conv1d.js';
+export { type Conv2dOptions, conv2d } from './conv2d.js';
+export { type DropoutOptions, dropout } from './dropout.js';
+export { flatten } from './flatten.js';
+export { linear } from './linear.js';
+export { type MaxPool2dOptions, maxPool2d } from './max-pool2d.js';
+export type { IntOrPair, IntOrSingle } from './ntuple.js';
+export type { ConvPadding } from './padding.js';
+export { ShapeError } from './shape-error.js';
+export { logSoftmax, softmax } from './softmax.js';

@@ -1,0 +1,12 @@
+export { GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
+export { AdaptiveAvgPool2d } from './adaptive-avg-pool2d.js';
+export { AvgPool2d } from './avg-pool2d.js';
+export { BatchNorm, BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batch-norm.js';
+export { ConvNd, type ConvOptions } from './conv.js';
+export { Conv1d, type Conv1dLayerOptions } from './conv1d.js';
+export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
+export { Dropout, type DropoutLayerOptions } from './dropout.js';
+export { Flatten } from './flatten.js';
+export { Identity } from './identity.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { MaxPool2d } from './max-pool2d.js';

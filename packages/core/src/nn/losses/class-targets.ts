@@ -1,0 +1,53 @@
+import { tf } from '../../tf.js';
+import { formatShape } from '../module-error.js';
+
+/**
+ * Checks class-index targets for input [N, C, d1…] (target [N, d1…]) or unbatched input [C] (target []): dtype,
+ * shape, and that every target is in [0, C) or equals ignoreIndex. The range check reads two numbers (the smallest
+ * and largest non-ignored target) back from the backend, whatever the batch size.
+ */
+export function checkClassTargets(lossName: string, input: tf.Tensor, target: tf.Tensor, ignoreIndex: number): void {
+  if (target.dtype !== 'int32') {
+    throw new Error(
+      `${lossName}: expected class-index targets of dtype int32, got ${target.dtype} (target ${formatShape(target.shape)})`,
+    );
+  }
+  if (input.rank === 0) throw new Error(`${lossName}: expected input [N, C, …] or [C], got a scalar`);
+  const expected = input.rank === 1 ? [] : [input.shape[0]!, ...input.shape.slice(2)];
+  if (!tf.util.arraysEqual(target.shape, expected)) {
+    const detail =
+      input.rank > 1 && target.rank > 0 && target.shape[0] !== input.shape[0]
+        ? `target batch size ${target.shape[0]} does not match input batch size ${input.shape[0]}`
+        : `expected target ${formatShape(expected)}`;
+    throw new Error(`${lossName}: ${detail} (input ${formatShape(input.shape)}, target ${formatShape(target.shape)})`);
+  }
+  if (target.size === 0) return;
+  const numClasses = input.rank === 1 ? input.shape[0]! : input.shape[1]!;
+  const bounds = tf.tidy(() => {
+    const kept = tf.where(tf.notEqual(target, ignoreIndex), target, tf.zerosLike(target));
+    return tf.stack([tf.min(kept), tf.max(kept)]);
+  });
+  const [lo, hi] = bounds.dataSync() as unknown as [number, number];
+  bounds.dispose();
+  if (lo < 0 || hi >= numClasses) {
+    throw new Error(
+      `${lossName}: target ${lo < 0 ? lo : hi} is out of bounds: expected class indices in [0, ${numClasses}) or ignoreIndex ${ignoreIndex} (input ${formatShape(input.shape)}, target ${formatShape(target.shape)})`,
+    );
+  }
+}
+
+/** Throws unless a per-class weight is a float32 vector of C entries. */
+export function checkClassWeight(lossName: string, weight: tf.Tensor, numClasses: number): void {
+  if (weight.rank !== 1 || weight.shape[0] !== numClasses || weight.dtype !== 'float32') {
+    throw new Error(
+      `${lossName}: expected a float32 weight of shape [${numClasses}] (one per class), got ${weight.dtype} ${formatShape(weight.shape)}`,
+    );
+  }
+}
+
+/** Moves axis 1 (classes) last: [N, C, d1…] → [N, d1…, C]; rank ≤ 2 inputs are returned as they are. */
+export function classesLast(x: tf.Tensor): tf.Tensor {
+  if (x.rank <= 2) return x;
+  const perm = [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2), 1];
+  return tf.transpose(x, perm);
+}

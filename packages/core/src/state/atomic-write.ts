@@ -1,0 +1,52 @@
+import { randomBytes } from 'node:crypto';
+import { open, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join, resolve } from 'node:path';
+
+/**
+ * Writes a file so that a crash never leaves a half-written file under `path`: the bytes go to a temporary file in
+ * the same directory (same file system, so the rename is atomic), which is flushed to disk (fsync) and then renamed
+ * over `path`; the directory is synced so the rename itself survives a power loss. On any error the temporary file
+ * is removed and an existing file at `path` is left as it was. `chunks` may be produced lazily.
+ */
+export async function writeFileAtomic(
+  path: string,
+  chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>,
+): Promise<void> {
+  const target = resolve(path);
+  const dir = dirname(target);
+  const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const file = await open(tmp, 'wx');
+  try {
+    try {
+      for await (const chunk of chunks) {
+        let written = 0;
+        while (written < chunk.byteLength) {
+          const { bytesWritten } = await file.write(chunk, written, chunk.byteLength - written);
+          written += bytesWritten;
+        }
+      }
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    await rename(tmp, target);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+  await syncDirectory(dir);
+}
+
+async function syncDirectory(dir: string): Promise<void> {
+  // Not every platform can open or fsync a directory (Windows); the file itself is already synced there.
+  try {
+    const handle = await open(dir, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // best effort
+  }
+}

@@ -1,0 +1,19 @@
+export { writeFileAtomic } from './atomic-write.js';
+export {
+  type CheckpointContents,
+  type LoadCheckpointOptions,
+  type LoadedCheckpoint,
+  loadCheckpoint,
+  type Stateful,
+  saveCheckpoint,
+} from './checkpoint.js';
+export { loadModel, saveModel } from './model-file.js';
+export {
+  deserializeSafetensors,
+  loadSafetensors,
+  type SafetensorsContents,
+  saveSafetensors,
+  serializeSafetensors,
+} from './safetensors.js';
+export { SAFETENSORS_DTYPES, type SafetensorsDtype } from './safetensors-dtype.js';
+export { SafetensorsError } from './safetensors-error.js';

@@ -1,0 +1,35 @@
+import { describeCliError } from './cli-errors.js';
+
+export interface CliProgram<P extends { help: boolean }> {
+  /** the command's name, prefixed to every error message */
+  name: string;
+  /** the --help text */
+  help: string;
+  /** argv → parsed flags; throws UsageError */
+  parse(argv: readonly string[]): P;
+  /** does the work and returns the exit code */
+  run(parsed: P): Promise<number>;
+}
+
+/**
+ * The outer shell of a training CLI: parse the flags, print --help, run, and turn errors into a message on stderr
+ * and an exit code (2 for usage errors, 1 for failures) instead of an unhandled rejection.
+ */
+export async function runCli<P extends { help: boolean }>(
+  program: CliProgram<P>,
+  argv: readonly string[],
+): Promise<number> {
+  try {
+    const parsed = program.parse(argv);
+    if (parsed.help) {
+      process.stdout.write(program.help);
+      return 0;
+    }
+    return await program.run(parsed);
+  } catch (err) {
+    const { message, exitCode } = describeCliError(err);
+    process.stderr.write(`${program.name}: ${message}\n`);
+    if (exitCode === 2) process.stderr.write(`Run ${program.name} --help for the flags.\n`);
+    return exitCode;
+  }
+}

@@ -1,0 +1,207 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import {
+  CliError,
+  createRunDirectory,
+  deriveSeed,
+  describeCliError,
+  explainFailure,
+  formatHelp,
+  InterruptGuard,
+  parseFlags,
+  RunManifest,
+  resumedConfig,
+  runEnvironment,
+  timestampRunName,
+  trainingFlags,
+  UsageError,
+} from '../src/index.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'trainkit-training-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+const SPECS = {
+  ...trainingFlags({ epochs: 10, batchSize: 64, lr: 0.01, logDir: 'runs', dataDir: 'data' }),
+  optimizer: { type: 'choice', choices: ['sgd', 'adam'], default: 'sgd', help: 'optimizer' },
+  augment: { type: 'boolean', default: false, help: 'augment' },
+} as const;
+
+function usage(argv: string[]): string {
+  try {
+    parseFlags(argv, SPECS);
+  } catch (err) {
+    expect(err).toBeInstanceOf(UsageError);
+    expect((err as UsageError).exitCode).toBe(2);
+    return (err as Error).message;
+  }
+  throw new Error(`expected ${JSON.stringify(argv)} to be a usage error`);
+}
+
+describe('parseFlags', () => {
+  it('gives defaults, parses typed values and records what was set explicitly', () => {
+    const { values, explicit, help } = parseFlags(
+      ['--epochs', '3', '--lr=1e-3', '--optimizer', 'adam', '--augment', '--no-download'],
+      SPECS,
+    );
+    expect(values).toMatchObject({
+      epochs: 3,
+      lr: 0.001,
+      optimizer: 'adam',
+      augment: true,
+      download: false,
+      batchSize: 64,
+      seed: 0,
+    });
+    expect(values.resume).toBeUndefined();
+    expect([...explicit].sort()).toEqual(['augment', 'download', 'epochs', 'lr', 'optimizer']);
+    expect(help).toBe(false);
+    expect(parseFlags(['-h'], SPECS).help).toBe(true);
+  });
+
+  it('rejects bad values, naming the flag and the value', () => {
+    expect(usage(['--epochs', '2.5'])).toBe('--epochs: expected an integer ≥ 1, got "2.5"');
+    expect(usage(['--batch-size', '-3'])).toMatch(
+      /--batch-size: a value starting with '-' must be written --batch-size=VALUE/,
+    );
+    expect(usage(['--batch-size=-3'])).toBe('--batch-size: expected an integer ≥ 1, got "-3"');
+    expect(usage(['--lr', '0'])).toBe('--lr: expected a number > 0, got "0"');
+    expect(usage(['--seed', 'abc'])).toBe('--seed: expected an integer from 0 to 4294967295, got "abc"');
+    expect(usage(['--optimizer', 'lbfgs'])).toBe('--optimizer: expected one of sgd, adam, got "lbfgs"');
+    expect(usage(['--augment=yes'])).toMatch(/--augment is a switch and takes no value/);
+    expect(usage(['--augment', '--no-augment'])).toMatch(/contradict/);
+    expect(usage(['--lr'])).toBe('--lr: expected a value after it (--lr VALUE)');
+  });
+
+  it('rejects unknown flags with the nearest known one, and positional arguments', () => {
+    expect(usage(['--batchsize', '3'])).toBe('unknown flag --batchsize (did you mean --batch-size?)');
+    expect(usage(['--zzzzzz'])).toBe('unknown flag --zzzzzz');
+    expect(usage(['data'])).toMatch(/unexpected argument 'data'/);
+  });
+
+  it('reads a JSON config file, which command-line flags override', () => {
+    const file = join(tmp, 'config.json');
+    writeFileSync(file, JSON.stringify({ epochs: 4, 'batch-size': 8, augment: true, lr: 0.5 }));
+    const { values, explicit, configFile } = parseFlags(['--config', file, '--lr', '0.1'], SPECS);
+    expect(values).toMatchObject({ epochs: 4, batchSize: 8, augment: true, lr: 0.1 });
+    expect(explicit.has('epochs')).toBe(true);
+    expect(configFile).toBe(file);
+    writeFileSync(file, JSON.stringify({ epochs: '4x' }));
+    expect(usage(['--config', file])).toBe(`--config ${file}: "epochs": expected an integer ≥ 1, got "4x"`);
+    writeFileSync(file, '{"epochs": 4,');
+    expect(usage(['--config', file])).toMatch(/is not valid JSON/);
+    expect(usage(['--config', join(tmp, 'none.json')])).toMatch(/cannot read .*none\.json \(ENOENT\)/);
+  });
+
+  it('formats a help text listing every flag with its default', () => {
+    const help = formatHelp(SPECS, { program: 'train', description: 'Trains.', epilog: 'Example: train --epochs 1' });
+    expect(help).toMatch(/^Usage: train \[flags\]/);
+    for (const line of [
+      '--epochs N',
+      '(default: 10)',
+      '--optimizer sgd|adam',
+      '--download, --no-download',
+      '(default: on)',
+      '--config FILE',
+      '-h, --help',
+      'Example: train',
+    ]) {
+      expect(help).toContain(line);
+    }
+  });
+});
+
+describe('InterruptGuard', () => {
+  it('asks the loop to stop on the first signal and exits with 128 + signo on the second', async () => {
+    const exits: number[] = [];
+    const told: string[] = [];
+    const guard = new InterruptGuard({
+      signals: ['SIGUSR2'],
+      exit: (code) => exits.push(code),
+      onRequest: (s) => told.push(s),
+    });
+    try {
+      expect(guard.requested).toBe(false);
+      expect(await guard.check()).toBe(false);
+      process.emit('SIGUSR2');
+      expect(guard.requested).toBe(true);
+      expect(await guard.check()).toBe(true);
+      expect(told).toEqual(['SIGUSR2']);
+      expect(exits).toEqual([]);
+      process.emit('SIGUSR2');
+      expect(exits).toEqual([128 + 12]);
+      expect(InterruptGuard.exitCode('SIGINT')).toBe(130);
+    } finally {
+      guard.dispose();
+    }
+    expect(process.listenerCount('SIGUSR2')).toBe(0);
+  });
+});
+
+describe('run helpers', () => {
+  it('deriveSeed is a pure function of its inputs and separates neighbours', () => {
+    expect(deriveSeed(0, 1, 1)).toBe(deriveSeed(0, 1, 1));
+    const seeds = new Set([deriveSeed(0, 0), deriveSeed(0, 1), deriveSeed(1, 0), deriveSeed(0, 0, 0), deriveSeed(0)]);
+    expect(seeds.size).toBe(5);
+    for (const s of seeds) expect(Number.isInteger(s) && s >= 0 && s < 2 ** 32).toBe(true);
+    const grid = new Set<number>();
+    for (let seed = 0; seed < 20; seed++)
+      for (let epoch = 0; epoch < 20; epoch++) for (const stream of [1, 2]) grid.add(deriveSeed(seed, epoch, stream));
+    expect(grid.size).toBe(800);
+  });
+
+  it('resumedConfig keeps the saved config except for explicit flags', () => {
+    const current = { epochs: 20, lr: 0.1, seed: 0 };
+    expect(resumedConfig({ epochs: 10, lr: 0.01, seed: 3 }, current, ['epochs'])).toEqual({
+      epochs: 20,
+      lr: 0.01,
+      seed: 3,
+    });
+  });
+
+  it('createRunDirectory names runs by start time and refuses a named directory holding a run', async () => {
+    expect(timestampRunName(new Date(2025, 0, 2, 3, 4, 5))).toBe('20250102-030405');
+    const dir = await createRunDirectory(tmp, 'r1');
+    expect(existsSync(dir)).toBe(true);
+    writeFileSync(join(dir, 'events.out.tfevents.1.host.1.0'), '');
+    await expect(createRunDirectory(tmp, 'r1')).rejects.toThrow(/already holds a run.*--run-name.*--resume/);
+    const auto = await createRunDirectory(join(tmp, 'auto'));
+    expect(auto).toMatch(/\d{8}-\d{6}$/);
+  });
+
+  it('describeCliError: usage 2, explained failures 1 without stack, bugs 1 with stack', async () => {
+    expect(describeCliError(new UsageError('--x: bad'))).toEqual({ message: '--x: bad', exitCode: 2 });
+    expect(describeCliError(new CliError('no data'))).toEqual({ message: 'no data', exitCode: 1 });
+    const bug = describeCliError(new TypeError('x is undefined'));
+    expect(bug.exitCode).toBe(1);
+    expect(bug.message).toMatch(/TypeError: x is undefined\n\s+at /);
+    await expect(
+      explainFailure('--resume', join(tmp, 'x.safetensors'), () =>
+        Promise.reject(Object.assign(new Error('ENOENT: …'), { code: 'ENOENT' })),
+      ),
+    ).rejects.toThrow(`--resume ${join(tmp, 'x.safetensors')}: no such file`);
+    await expect(
+      explainFailure('--resume', 'a.st', () => Promise.reject(new Error('a.st: not a checkpoint'))),
+    ).rejects.toThrow(/^--resume a.st: not a checkpoint$/);
+  });
+
+  it('RunManifest records config, versions, backend and git, and rewrites itself', async () => {
+    const env = runEnvironment({ packages: ['@tensorflow/tfjs', 'not-a-package-xyz'], from: import.meta.url });
+    expect(env.packages['@tensorflow/tfjs']).toBe('4.22.0');
+    expect(env.packages['not-a-package-xyz']).toBeNull();
+    expect(env.tfjs).toBe('4.22.0');
+    expect(env.git === null || /^[0-9a-f]{40}$/.test(env.git.commit)).toBe(true);
+    const path = join(tmp, 'manifest.json');
+    const manifest = new RunManifest(path, { app: 'test', config: { epochs: 1 }, seed: 7, from: import.meta.url });
+    await manifest.write('running');
+    await manifest.write('completed', { results: { accuracy: 0.5 } });
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({
+      app: 'test',
+      status: 'completed',
+      seed: 7,
+      config: { epochs: 1 },
+      results: { accuracy: 0.5 },
+    });
+  });
+});
