@@ -7,12 +7,13 @@ import { loadFixture } from './helpers/fixtures.js';
 const fixture = loadFixture<{ steps: number; batch: number; lr: number; losses: number[] }>('cifar_steps').cases;
 const weights = fileURLToPath(new URL('./fixtures/state_cifar.safetensors', import.meta.url));
 
-/** The same integer formula as the fixture script, so both sides train on bit-identical float32 batches. */
+/** The same formula as the fixture script (noise plus a label-coded brightness, in float64 rounded once to float32). */
 function batch(step: number): [tf.Tensor4D, tf.Tensor1D] {
-  const n = fixture.batch * 3 * 32 * 32;
-  const x = new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = ((i * 7919 + step * 104729) % 1000) / 500 - 1;
+  const per = 3 * 32 * 32;
+  const n = fixture.batch * per;
   const y = Int32Array.from({ length: fixture.batch }, (_, k) => (k * 3 + step) % 10);
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = ((((i * 7919 + step * 104729) % 1000) / 500 - 1) * 0.5 + (y[Math.floor(i / per)]! / 4.5 - 1));
   return [tf.tensor4d(x, [fixture.batch, 3, 32, 32]), tf.tensor1d(y, 'int32')];
 }
 
