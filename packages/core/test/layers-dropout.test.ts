@@ -71,3 +71,29 @@ for (const backend of TEST_BACKENDS) {
     });
   });
 }
+
+describe('Dropout2d', () => {
+  it('zeroes whole channels, scales the kept ones by 1/(1-p), and is the identity in eval', async () => {
+    await useBackend('cpu');
+    manualSeed(3);
+    const layer = new nn.Dropout2d(0.5);
+    expect(layer.toString()).toBe('Dropout2d(p=0.5, inplace=False)');
+    const x = tf.ones([8, 16, 3, 3]);
+    const y = layer.call(x);
+    const v = y.arraySync() as number[][][][];
+    let zeroed = 0;
+    for (const sample of v) {
+      for (const ch of sample) {
+        const flat = ch.flat();
+        expect(new Set(flat).size).toBe(1); // one decision per channel
+        expect([0, 2]).toContain(flat[0]);
+        if (flat[0] === 0) zeroed++;
+      }
+    }
+    expect(zeroed).toBeGreaterThan(128 * 0.3);
+    expect(zeroed).toBeLessThan(128 * 0.7);
+    layer.eval();
+    expect(layer.call(x)).toBe(x);
+    expect(() => F.dropout2d(tf.ones([4, 4]))).toThrow(/3-D or 4-D input, got shape \[4, 4\]/);
+  });
+});

@@ -5,7 +5,7 @@ export { type AvgPool2dOptions, avgPool2d } from './avg-pool2d.js';
 export { type BatchNormOptions, batchNorm } from './batch-norm.js';
 export { type Conv1dOptions, conv1d } from './conv1d.js';
 export { type Conv2dOptions, conv2d } from './conv2d.js';
-export { type DropoutOptions, dropout } from './dropout.js';
+export { type DropoutOptions, dropout, dropout2d } from './dropout.js';
 export { flatten } from './flatten.js';
 export { linear } from './linear.js';
 export { type MaxPool2dOptions, maxPool2d } from './max-pool2d.js';

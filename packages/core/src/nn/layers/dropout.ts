@@ -1,6 +1,6 @@
 import type { Generator } from '../../random/generator.js';
 import type { tf } from '../../tf.js';
-import { checkDropoutP, dropout } from '../functional/dropout.js';
+import { checkDropoutP, dropout, dropout2d } from '../functional/dropout.js';
 import { isOptions } from '../functional/options.js';
 import { Module } from '../module.js';
 import { pyRepr } from '../py-repr.js';
@@ -33,10 +33,24 @@ export class Dropout extends Module {
   }
 
   forward(input: tf.Tensor): tf.Tensor {
-    return dropout(input, { p: this.p, training: this.training, generator: this.#generator });
+    return this.drop(input, { p: this.p, training: this.training, generator: this.#generator });
+  }
+
+  protected drop(input: tf.Tensor, options: { p: number; training: boolean; generator: Generator | undefined }): tf.Tensor {
+    return dropout(input, options);
   }
 
   override extraRepr(): string {
     return `p=${pyFloat(this.p)}, inplace=${pyRepr(this.inplace)}`;
+  }
+}
+
+/** Zeroes whole channels of NCHW feature maps in training, as torch.nn.Dropout2d; in eval mode the identity. */
+export class Dropout2d extends Dropout {
+  protected override drop(
+    input: tf.Tensor,
+    options: { p: number; training: boolean; generator: Generator | undefined },
+  ): tf.Tensor {
+    return dropout2d(input, options);
   }
 }

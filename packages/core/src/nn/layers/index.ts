@@ -5,7 +5,7 @@ export { BatchNorm, BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './ba
 export { ConvNd, type ConvOptions } from './conv.js';
 export { Conv1d, type Conv1dLayerOptions } from './conv1d.js';
 export { Conv2d, type Conv2dLayerOptions } from './conv2d.js';
-export { Dropout, type DropoutLayerOptions } from './dropout.js';
+export { Dropout, Dropout2d, type DropoutLayerOptions } from './dropout.js';
 export { Flatten } from './flatten.js';
 export { Identity } from './identity.js';
 export { Linear, type LinearOptions } from './linear.js';
