@@ -8,8 +8,8 @@ import { release, requireNHWC, runKernel, shape4, type TensorInfo, type WasmBack
  *   dW[kh, kw, ci, co] = Σ_{n, oh, ow} x[n, oh·sh + kh − top, ow·sw + kw − left, ci] · dy[n, oh, ow, co]
  *
  * is itself a convolution: input xᵀ = [ci, H, W, n] (batch ↔ channels), filter dyᵀ = [oh, ow, n, co] with
- * dilation = the forward stride, output [ci, kh, kw, co]; so XNNPACK does the work. Measured against an
- * im2col + MatMul form on the CIFAR net it was as fast or faster (tools/bench/README.md).
+ * dilation = the forward stride, output [ci, kh, kw, co]; so XNNPACK does the work. Against im2col + MatMul on the
+ * CIFAR net it is 5 ms slower on the 3-channel first layer and 50 ms faster on the second (tools/bench/README.md).
  */
 export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const b = backend as WasmBackend;
