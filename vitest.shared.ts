@@ -19,6 +19,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // Child processes a test spawns (`node --import tsx cli.ts`) resolve @trainkit/* to source too, through the
+    // packages' `trainkit-source` export condition, so no test needs a build first.
+    env: { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --conditions=trainkit-source`.trim() },
     reporters: ['default', 'json'],
     outputFile: { json: '.vitest/report.json' },
   },

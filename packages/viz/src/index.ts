@@ -1,5 +1,4 @@
 export { Animator, type AnimatorOptions, type AnimatorValues } from './plots/animator.js';
-export { writeFileAtomic } from './plots/atomic-write.js';
 export type { ColormapName } from './plots/colors.js';
 export {
   type ConfusionMatrixLike,

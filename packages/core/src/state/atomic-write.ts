@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
@@ -48,5 +49,29 @@ async function syncDirectory(dir: string): Promise<void> {
     }
   } catch {
     // best effort
+  }
+}
+
+/**
+ * The synchronous form, for small files rewritten in a loop (a training-curve PNG refreshed on every point): same
+ * temp-file-and-rename guarantee, parent folders created.
+ */
+export function writeFileAtomicSync(path: string, data: string | Uint8Array): void {
+  const target = resolve(path);
+  const dir = dirname(target);
+  mkdirSync(dir, { recursive: true });
+  const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  try {
+    const fd = openSync(tmp, 'wx');
+    try {
+      writeFileSync(fd, data);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, target);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw err;
   }
 }

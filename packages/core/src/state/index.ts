@@ -1,4 +1,4 @@
-export { writeFileAtomic } from './atomic-write.js';
+export { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 export {
   type CheckpointContents,
   type LoadCheckpointOptions,

@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { Resvg } from '@resvg/resvg-js';
-import { writeFileAtomic } from './atomic-write.js';
+import { writeFileAtomicSync } from '@trainkit/core';
 import { FONT_FAMILY, fontFiles } from './font.js';
 
 export interface PngOptions {
@@ -40,6 +40,6 @@ export class Figure {
 
   /** Writes `path` atomically: .svg as SVG text, .png (or anything else) as PNG. */
   save(path: string, options: PngOptions = {}): void {
-    writeFileAtomic(path, extname(path).toLowerCase() === '.svg' ? this.svg : this.toPNG(options));
+    writeFileAtomicSync(path, extname(path).toLowerCase() === '.svg' ? this.svg : this.toPNG(options));
   }
 }
