@@ -1,1 +1,23 @@
-export {};
+export {
+  BEST_MODEL,
+  type EpochRecord,
+  epochCheckpointName,
+  readTrainingState,
+  stepCheckpointName,
+  type TrainingState,
+} from './checkpoints.js';
+export {
+  CIFAR_FLAGS,
+  type CifarConfig,
+  type CifarFlag,
+  checkConfig,
+  HELP,
+  type ParsedArgs,
+  parseArgs,
+} from './config.js';
+export { type EvaluationResult, evaluateOnly } from './evaluate.js';
+export { type MainOptions, main } from './main.js';
+export { MANIFEST_FILE } from './manifest.js';
+export { Tudui } from './model.js';
+export { perClassAccuracyTable, REPORT_FILES, type ReportFiles } from './report.js';
+export { type TrainOptions, type TrainResult, train } from './train.js';

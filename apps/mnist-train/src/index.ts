@@ -1,1 +1,23 @@
-export {};
+export {
+  type AnalysisFiles,
+  analyse,
+  DIGITS,
+  getRepresentations,
+  N_INCORRECT,
+  type Representations,
+} from './analysis.js';
+export {
+  BEST_MODEL,
+  type EpochRecord,
+  epochCheckpointName,
+  readTrainingState,
+  stepCheckpointName,
+  type TrainingState,
+} from './checkpoints.js';
+export { HELP, MNIST_FLAGS, type MnistConfig, type MnistFlag, type ParsedArgs, parseArgs } from './config.js';
+export { loadMnist, type MnistSplits, SPLIT_SEED, VALID_RATIO } from './data.js';
+export { type EvaluationResult, evaluateOnly } from './evaluate.js';
+export { type MainOptions, main } from './main.js';
+export { MANIFEST_FILE } from './manifest.js';
+export { MLP } from './model.js';
+export { type TrainOptions, type TrainResult, train } from './train.js';

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
+  afterLastEventFile,
   CliError,
+  changedSettings,
   createRunDirectory,
   deriveSeed,
   describeCliError,
@@ -160,6 +162,14 @@ describe('run helpers', () => {
     });
   });
 
+  it('changedSettings lists what alters the computation, not where things go or how long it runs', () => {
+    const saved = { epochs: 10, lr: 0.01, seed: 0, dataDir: '/a', progress: true };
+    expect(changedSettings(saved, { epochs: 20, lr: 0.1, seed: 0, dataDir: '/b', progress: false })).toEqual([
+      'lr 0.01 → 0.1',
+    ]);
+    expect(changedSettings(undefined, { lr: 1 })).toEqual([]);
+  });
+
   it('createRunDirectory names runs by start time and refuses a named directory holding a run', async () => {
     expect(timestampRunName(new Date(2025, 0, 2, 3, 4, 5))).toBe('20250102-030405');
     const dir = await createRunDirectory(tmp, 'r1');
@@ -168,6 +178,19 @@ describe('run helpers', () => {
     await expect(createRunDirectory(tmp, 'r1')).rejects.toThrow(/already holds a run.*--run-name.*--resume/);
     const auto = await createRunDirectory(join(tmp, 'auto'));
     expect(auto).toMatch(/\d{8}-\d{6}$/);
+  });
+
+  it('afterLastEventFile waits until a new event file would sort after the existing ones', async () => {
+    const dir = join(tmp, 'events');
+    await createRunDirectory(dir, 'run');
+    const secs = Math.floor(Date.now() / 1000) + 1; // a writer that started "in the next second"
+    writeFileSync(join(dir, 'run', `events.out.tfevents.${secs}.host.1.0`), '');
+    await afterLastEventFile(join(dir, 'run'));
+    expect(Math.floor(Date.now() / 1000)).toBeGreaterThan(secs);
+    const before = Date.now();
+    await afterLastEventFile(join(tmp, 'no-such-dir'));
+    await afterLastEventFile(join(dir, 'run')); // already later: no wait
+    expect(Date.now() - before).toBeLessThan(500);
   });
 
   it('describeCliError: usage 2, explained failures 1 without stack, bugs 1 with stack', async () => {

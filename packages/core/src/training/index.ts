@@ -12,7 +12,14 @@ export {
 } from './flags.js';
 export { InterruptGuard, type InterruptOptions, onInterrupt } from './interrupt.js';
 export { type CliProgram, runCli } from './run-cli.js';
-export { createRunDirectory, holdsRun, resumedConfig, timestampRunName } from './run-directory.js';
+export {
+  afterLastEventFile,
+  changedSettings,
+  createRunDirectory,
+  holdsRun,
+  resumedConfig,
+  timestampRunName,
+} from './run-directory.js';
 export {
   type RunEnvironment,
   type RunEnvironmentOptions,

@@ -42,3 +42,47 @@ export function resumedConfig<C extends object>(saved: unknown, current: C, expl
   for (const key of explicit) out[key] = current[key];
   return out;
 }
+
+/**
+ * Resolves once a new event file in `dir` would sort after every one already there. TensorBoard reads a run's
+ * files in name order, and names start with the second they were created in; a run resumed within the second its
+ * previous writer started (a quick Ctrl-C, then --resume) would otherwise be read first, before the events it
+ * continues. Waits at most a second, and only then.
+ */
+export async function afterLastEventFile(dir: string): Promise<void> {
+  if (!existsSync(dir)) return;
+  let latest = -1;
+  for (const name of readdirSync(dir)) {
+    const secs = /tfevents\.(\d+)\./.exec(name)?.[1];
+    if (secs !== undefined) latest = Math.max(latest, Number(secs));
+  }
+  const wait = (latest + 1) * 1000 - Date.now();
+  if (latest >= 0 && wait > 0) await new Promise((done) => setTimeout(done, wait + 5));
+}
+
+// Flags that change where things go or how long a run lasts, but not what it computes.
+const NEUTRAL = new Set([
+  'epochs',
+  'progress',
+  'resume',
+  'evalOnly',
+  'runName',
+  'logDir',
+  'checkpointDir',
+  'dataDir',
+  'download',
+]);
+
+/**
+ * The settings a resumed run changes from its checkpoint's config that alter what it computes (the learning rate,
+ * the batch size, the seed, …), as `name old → new`: worth a note, since the continued run then no longer matches
+ * an uninterrupted one. Where things go and how many epochs run are not counted.
+ */
+export function changedSettings(saved: unknown, resumed: object): string[] {
+  if (typeof saved !== 'object' || saved === null) return [];
+  const before = saved as Record<string, unknown>;
+  const after = resumed as Record<string, unknown>;
+  return Object.keys(after)
+    .filter((k) => !NEUTRAL.has(k) && k in before && JSON.stringify(before[k]) !== JSON.stringify(after[k]))
+    .map((k) => `${k} ${JSON.stringify(before[k])} → ${JSON.stringify(after[k])}`);
+}

@@ -31,7 +31,7 @@ export function trainingFlags(defaults: TrainingFlagDefaults) {
     backend: {
       type: 'choice',
       choices: BACKEND_NAMES,
-      help: 'tfjs backend; auto tries tensorflow-gpu, tensorflow, wasm, cpu (default: $TRAINKIT_BACKEND, else auto)',
+      help: 'tfjs backend; auto tries tensorflow-gpu, tensorflow, native, wasm, cpu (default: $TRAINKIT_BACKEND, else auto)',
     },
     dataDir: {
       type: 'string',

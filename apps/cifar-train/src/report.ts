@@ -1,0 +1,124 @@
+import { join } from 'node:path';
+import { type nn, writeFileAtomic } from '@trainkit/core';
+import { ConfusionMatrix, getPredictions, type Loader } from '@trainkit/metrics';
+import type { SummaryWriter } from '@trainkit/tensorboard';
+import { linePlot, plotConfusionMatrix } from '@trainkit/viz';
+import type { EpochRecord, TrainingState } from './checkpoints.js';
+
+export interface ReportFiles {
+  curves: string;
+  confusionMatrix: string;
+  perClassAccuracy: string;
+}
+
+export const REPORT_FILES = {
+  curves: 'training_curves.png',
+  confusionMatrix: 'confusion_matrix.png',
+  perClassAccuracy: 'per_class_accuracy.md',
+} as const;
+
+/** A markdown table: each class's correct predictions, test images and accuracy (the confusion matrix's recall). */
+export function perClassAccuracyTable(cm: ConfusionMatrix, classes: readonly string[]): string {
+  const support = cm.support();
+  const recall = cm.recall();
+  const width = Math.max(5, ...classes.map((c) => c.length));
+  const rows = classes.map((name, i) => {
+    const correct = cm.matrix[i]?.[i] ?? 0;
+    const acc = support[i] ? `${(100 * (recall[i] ?? 0)).toFixed(1)}%` : '—';
+    return `| ${name.padEnd(width)} | ${String(correct).padStart(7)} | ${String(support[i] ?? 0).padStart(6)} | ${acc.padStart(8)} |`;
+  });
+  return [
+    `| ${'class'.padEnd(width)} | correct | images | accuracy |`,
+    `|${'-'.repeat(width + 2)}|--------:|-------:|---------:|`,
+    ...rows,
+    `| ${'all'.padEnd(width)} | ${String(classes.reduce((s, _, i) => s + (cm.matrix[i]?.[i] ?? 0), 0)).padStart(7)} | ${String(cm.total).padStart(6)} | ${`${(100 * cm.accuracy()).toFixed(1)}%`.padStart(8)} |`,
+  ].join('\n');
+}
+
+export function curvesFigure(history: readonly EpochRecord[]) {
+  const x = history.map((r) => r.epoch);
+  return linePlot(
+    [
+      { name: 'train loss', x, y: history.map((r) => r.trainLoss), fmt: '-o' },
+      { name: 'test loss', x, y: history.map((r) => r.testLoss), fmt: 'm--o' },
+      { name: 'test acc', x, y: history.map((r) => r.testAccuracy), fmt: 'g-.o' },
+    ],
+    { xlabel: 'epoch', title: 'CIFAR-10 training', xlim: [Math.min(1, ...x), Math.max(2, ...x)] },
+  );
+}
+
+export interface ReportInputs {
+  model: nn.Module;
+  testDataloader: Loader;
+  classes: readonly string[];
+  state: TrainingState;
+  writer: SummaryWriter;
+  log: (line: string) => void;
+}
+
+/**
+ * The end-of-run report in the run directory: training curves, the test set's confusion matrix (PNG), per-class
+ * accuracy with sklearn's classification report (markdown), and the hyperparameters with the final metrics for
+ * TensorBoard's HParams tab.
+ */
+export async function writeReport({
+  model,
+  testDataloader,
+  classes,
+  state,
+  writer,
+  log,
+}: ReportInputs): Promise<ReportFiles> {
+  const { runDir, config, history } = state;
+  const predictions = await getPredictions(model, testDataloader);
+  const cm = new ConfusionMatrix(classes.length, { classNames: [...classes] }).update(
+    predictions.preds,
+    predictions.labels,
+  );
+
+  const files: ReportFiles = {
+    curves: join(runDir, REPORT_FILES.curves),
+    confusionMatrix: join(runDir, REPORT_FILES.confusionMatrix),
+    perClassAccuracy: join(runDir, REPORT_FILES.perClassAccuracy),
+  };
+  curvesFigure(history).save(files.curves);
+  plotConfusionMatrix(cm, { classNames: classes, title: `CIFAR-10 test set, epoch ${state.epoch}` }).save(
+    files.confusionMatrix,
+  );
+  const table = perClassAccuracyTable(cm, classes);
+  const markdown = [
+    `# Per-class test accuracy after epoch ${state.epoch}`,
+    '',
+    table,
+    '',
+    '## Classification report',
+    '',
+    '```',
+    cm.report({ digits: 3 }),
+    '```',
+    '',
+  ].join('\n');
+  await writeFileAtomic(files.perClassAccuracy, [Buffer.from(markdown, 'utf8')]);
+  log(`\nper-class test accuracy:\n${table}`);
+
+  const last = history.at(-1);
+  writer.addHparams(
+    {
+      optimizer: config.optimizer,
+      lr: config.lr,
+      batch_size: config.batchSize,
+      momentum: config.momentum,
+      weight_decay: config.weightDecay,
+      epochs: config.epochs,
+      augment: config.augment,
+      seed: config.seed,
+    },
+    {
+      'hparam/test_accuracy': last?.testAccuracy ?? Number.NaN,
+      'hparam/test_loss': last?.testLoss ?? Number.NaN,
+      'hparam/best_test_accuracy': state.best?.testAccuracy ?? Number.NaN,
+    },
+  );
+  log(`report: ${files.curves}, ${files.confusionMatrix}, ${files.perClassAccuracy}`);
+  return files;
+}

@@ -1,0 +1,281 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import {
+  afterLastEventFile,
+  backward,
+  CliError,
+  changedSettings,
+  createRunDirectory,
+  deriveSeed,
+  describeBackend,
+  disposeTraining,
+  explainFailure,
+  Generator,
+  type InterruptGuard,
+  manualSeed,
+  nn,
+  onInterrupt,
+  optim,
+  resumedConfig,
+  saveTrainingState,
+  tf,
+  useBackend,
+} from '@trainkit/core';
+import { DataLoader } from '@trainkit/data';
+import { evaluate, Timer, throughput } from '@trainkit/metrics';
+import { SummaryWriter } from '@trainkit/tensorboard';
+import { type ProgressStream, progress, summary } from '@trainkit/viz';
+import {
+  BEST_MODEL,
+  type EpochRecord,
+  epochCheckpointName,
+  readTrainingState,
+  restoreTraining,
+  stepCheckpointName,
+  type TrainingState,
+} from './checkpoints.js';
+import type { CifarConfig, CifarFlag } from './config.js';
+import { augmentation, loadCifarSplit } from './data.js';
+import { CifarManifest } from './manifest.js';
+import { Tudui } from './model.js';
+import { type ReportFiles, writeReport } from './report.js';
+
+export interface TrainOptions {
+  /** flags the user set; on --resume they win over the checkpoint's saved config (e.g. more --epochs) */
+  explicit?: Iterable<CifarFlag>;
+  /** where messages go (default console.log) */
+  log?: (line: string) => void;
+  /** where progress bars go (default stderr) */
+  progressStream?: ProgressStream;
+  /** install the Ctrl-C handler (default true) */
+  handleSignals?: boolean;
+  /** how the user runs this program, for the resume hint (default 'cifar-train') */
+  command?: string;
+}
+
+export interface TrainResult {
+  /** 0 when every epoch ran, 130 when Ctrl-C stopped the run (after saving a checkpoint) */
+  exitCode: number;
+  runDir: string;
+  checkpointDir: string;
+  /** the checkpoint written last: where to --resume from */
+  lastCheckpoint: string | undefined;
+  state: TrainingState;
+  /** the report's files, when the run completed */
+  report: ReportFiles | undefined;
+}
+
+// Separate random streams derived from the seed: the initial weights use the seed itself.
+const SHUFFLE_STREAM = 1;
+const AUGMENT_STREAM = 2;
+
+function makeOptimizer(config: CifarConfig, model: nn.Module): optim.Optimizer<optim.BaseOptions> {
+  const { lr, weightDecay, momentum } = config;
+  return config.optimizer === 'adam'
+    ? new optim.Adam(model.parameters(), { lr, weightDecay })
+    : new optim.SGD(model.parameters(), { lr, momentum, weightDecay });
+}
+
+const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+
+/**
+ * The tutorial's training routine (seed 002's train.py) with what a real run needs around it: for each epoch,
+ * train on every batch (forward, loss, zero_grad, backward, step) logging the loss every 100 steps, then evaluate
+ * loss and accuracy on the test set without gradients, log them, and save a checkpoint. Resumable from any
+ * checkpoint with the same results as an uninterrupted run; Ctrl-C stops after the current step with a checkpoint.
+ */
+export async function train(flags: CifarConfig, options: TrainOptions = {}): Promise<TrainResult> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const backend = await explainFailure('--backend', flags.backend ?? 'auto', () => useBackend(flags.backend));
+  log(`backend: ${describeBackend(backend)}`);
+
+  const resumePath = flags.resume;
+  const resumed =
+    resumePath === undefined
+      ? undefined
+      : await explainFailure('--resume', resumePath, () => readTrainingState(resumePath));
+  const merged = resumed ? resumedConfig(resumed.config, flags, options.explicit ?? []) : flags;
+  // Absolute paths, so that a checkpoint resumes from any working directory.
+  const config: CifarConfig = { ...merged, dataDir: resolve(merged.dataDir), logDir: resolve(merged.logDir) };
+
+  manualSeed(config.seed); // the initial weights
+  const augmentGenerator = new Generator(config.seed);
+  const trainData = await loadCifarSplit(config, 'train', config.augment ? augmentation(augmentGenerator) : undefined);
+  const testData = await loadCifarSplit(config, 'test');
+  log(`train set: ${trainData.dataset.length} images — ${trainData.description}`);
+  log(`test set: ${testData.dataset.length} images — ${testData.description}`);
+  const shuffle = new Generator(config.seed);
+  const trainDataloader = new DataLoader(trainData.dataset, {
+    batchSize: config.batchSize,
+    shuffle: true,
+    generator: shuffle,
+  });
+  const testDataloader = new DataLoader(testData.dataset, { batchSize: config.batchSize });
+
+  const model = new Tudui();
+  log(String(summary(model, { inputSize: [config.batchSize, 3, 32, 32] })));
+  const lossFn = new nn.CrossEntropyLoss();
+  const optimizer = makeOptimizer(config, model);
+
+  const runDir = resumed ? resolve(resumed.runDir) : await createRunDirectory(config.logDir, config.runName);
+  const checkpointDir = resolve(config.checkpointDir ?? join(runDir, 'checkpoints'));
+  await mkdir(runDir, { recursive: true });
+  await mkdir(checkpointDir, { recursive: true });
+  const state: TrainingState = resumed
+    ? { ...resumed, config, runDir, checkpointDir }
+    : {
+        app: 'cifar-train',
+        runDir,
+        checkpointDir,
+        config,
+        epoch: 0,
+        batch: 0,
+        step: 0,
+        epochLoss: { sum: 0, count: 0 },
+        history: [],
+        best: null,
+      };
+  if (resumePath !== undefined) {
+    await explainFailure('--resume', resumePath, () => restoreTraining(resumePath, model, optimizer));
+    const where =
+      state.batch === 0 ? `after epoch ${state.epoch}` : `in epoch ${state.epoch + 1}, after batch ${state.batch}`;
+    log(`resumed from ${resumePath}: step ${state.step}, ${where}`);
+    const changed = changedSettings(resumed?.config, config);
+    if (changed.length > 0)
+      log(
+        `note: continuing with changed settings (${changed.join(', ')}): the result will differ from an uninterrupted run`,
+      );
+  }
+  log(`run directory: ${runDir}  (tensorboard --logdir ${config.logDir})`);
+
+  // Events after the checkpoint's step, written before the run was stopped, are hidden by TensorBoard (purge).
+  if (resumed) await afterLastEventFile(runDir); // so that TensorBoard reads the continuation after what it continues
+  const writer = new SummaryWriter(runDir, resumed ? { purgeStep: state.step + 1 } : {});
+  const manifest = new CifarManifest(runDir, config, { train: trainData.description, test: testData.description });
+  let lastCheckpoint: string | undefined = resumePath;
+  let stopped = false;
+  let report: ReportFiles | undefined;
+  // Installed only now: a Ctrl-C while loading data or downloading has nothing to save, and simply ends the program.
+  let interrupt: InterruptGuard | undefined;
+  try {
+    await manifest.write('running', state);
+    if (!resumed) {
+      // tidy: the tracing forward pass's tensors are freed, including those made outside submodules (F.relu, reshape)
+      tf.tidy(() => writer.addGraph(model, tf.zeros([1, 3, 32, 32])));
+    }
+
+    if (options.handleSignals !== false) interrupt = onInterrupt();
+    while (state.epoch < config.epochs && !interrupt?.requested) {
+      const epoch = state.epoch;
+      const timer = new Timer();
+      // Epoch e's order and augmentation derive from (seed, e) alone: a resumed run sees the same batches.
+      shuffle.manualSeed(deriveSeed(config.seed, epoch, SHUFFLE_STREAM));
+      augmentGenerator.manualSeed(deriveSeed(config.seed, epoch, AUGMENT_STREAM));
+      model.train();
+      const bar = progress(trainDataloader, {
+        desc: `epoch ${epoch + 1}/${config.epochs}`,
+        unit: 'batch',
+        disable: !config.progress,
+        ...(options.progressStream ? { stream: options.progressStream } : {}),
+      });
+      let batch = 0;
+      let images = 0;
+      for await (const [imgs, targets] of bar) {
+        if (batch++ < state.batch) continue; // trained before this run was interrupted
+        if (batch === 1) writer.addImages('train_images', imgs, state.step + 1);
+        // outputs = model(imgs); loss = loss_fn(outputs, targets); zero_grad(); loss.backward(); step()
+        optimizer.zeroGrad();
+        const loss = backward(() => lossFn.forward(model.call(imgs), targets), model.parameters());
+        if (!Number.isFinite(loss)) {
+          writer.flush();
+          throw new CliError(
+            `training diverged: the loss is ${loss} at step ${state.step + 1} (epoch ${epoch + 1}); try a lower --lr (it is ${config.lr})`,
+          );
+        }
+        optimizer.step();
+        state.step += 1;
+        state.batch = batch;
+        state.epochLoss.sum += loss * imgs.shape[0]!;
+        state.epochLoss.count += imgs.shape[0]!;
+        images += imgs.shape[0]!;
+        if (state.step % config.logEvery === 0) writer.addScalar('train_loss', loss, state.step);
+        bar.setPostfix({ loss: loss.toFixed(4) }, false);
+        if (await interrupt?.check()) break;
+      }
+      bar.close();
+      const trainSeconds = timer.stop();
+
+      if (state.batch < trainDataloader.length) {
+        // stopped by Ctrl-C mid-epoch: save where we are
+        lastCheckpoint = join(checkpointDir, stepCheckpointName(state.step));
+        writer.flush();
+        await saveTrainingState(lastCheckpoint, model, optimizer, state);
+        log(
+          `stopped at step ${state.step} (epoch ${epoch + 1}, batch ${state.batch}/${trainDataloader.length}); saved ${lastCheckpoint}`,
+        );
+        break;
+      }
+
+      timer.start();
+      const test = await evaluate(model, testDataloader, lossFn);
+      const record: EpochRecord = {
+        epoch: epoch + 1,
+        step: state.step,
+        trainLoss: state.epochLoss.sum / state.epochLoss.count,
+        testLoss: test.loss,
+        testAccuracy: test.accuracy,
+        trainSeconds,
+        epochSeconds: trainSeconds + timer.stop(),
+        imagesPerSecond: throughput(images, trainSeconds),
+      };
+      state.history.push(record);
+      state.epoch += 1;
+      state.batch = 0;
+      state.epochLoss = { sum: 0, count: 0 };
+      log(
+        `epoch ${record.epoch}/${config.epochs}: train loss ${record.trainLoss.toFixed(4)}, test loss ${record.testLoss.toFixed(4)}, ` +
+          `test accuracy ${pct(record.testAccuracy)} | ${record.epochSeconds.toFixed(1)} s, ${record.imagesPerSecond.toFixed(0)} images/s`,
+      );
+
+      writer.addScalar('test_loss', record.testLoss, state.step);
+      writer.addScalar('test_accuracy', record.testAccuracy, state.step);
+      writer.addScalar('train_loss_epoch', record.trainLoss, state.step);
+      writer.addScalar('perf/images_per_second', record.imagesPerSecond, state.step);
+      writer.addScalar('perf/epoch_seconds', record.epochSeconds, state.step);
+      for (const [name, p] of model.namedParameters()) writer.addHistogram(`weights/${name}`, p.data, state.step);
+
+      if (state.best === null || record.testAccuracy > state.best.testAccuracy) {
+        state.best = { epoch: record.epoch, testAccuracy: record.testAccuracy };
+        await model.save(join(checkpointDir, BEST_MODEL), {
+          epoch: String(record.epoch),
+          test_accuracy: String(record.testAccuracy),
+        });
+      }
+      lastCheckpoint = join(checkpointDir, epochCheckpointName(record.epoch));
+      writer.flush(); // the logs reach the disk before the checkpoint whose step a resumed run purges after
+      await saveTrainingState(lastCheckpoint, model, optimizer, state);
+      await manifest.write('running', state);
+    }
+
+    stopped = state.epoch < config.epochs;
+    if (stopped) {
+      await manifest.write('interrupted', state, { checkpoint: lastCheckpoint ?? null });
+      log(
+        lastCheckpoint
+          ? `resume with: ${options.command ?? 'cifar-train'} --resume ${lastCheckpoint}`
+          : 'stopped before the first step: nothing to save',
+      );
+    } else {
+      report = await writeReport({ model, testDataloader, classes: testData.classes, state, writer, log });
+      await manifest.write('completed', state, { checkpoint: lastCheckpoint ?? null, report });
+    }
+  } catch (err) {
+    await manifest.write('failed', state, { error: (err as Error).message }).catch(() => {});
+    throw err;
+  } finally {
+    interrupt?.dispose();
+    await writer.close();
+    disposeTraining(model, optimizer);
+  }
+  return { exitCode: stopped ? (interrupt?.exitCode ?? 130) : 0, runDir, checkpointDir, lastCheckpoint, state, report };
+}

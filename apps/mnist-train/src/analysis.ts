@@ -1,0 +1,175 @@
+import { noGrad, type tf as TF, tf } from '@trainkit/core';
+import type { DataLoader } from '@trainkit/data';
+import { ConfusionMatrix, getPredictions, mostIncorrect } from '@trainkit/metrics';
+import type { SummaryWriter } from '@trainkit/tensorboard';
+import { linePlot, pca, plotConfusionMatrix, plotMostIncorrect, plotWeights, scatterPlot } from '@trainkit/viz';
+import type { EpochRecord, TrainingState } from './checkpoints.js';
+import type { MnistSplits, Sample } from './data.js';
+import { saveFigure } from './figures.js';
+import type { MLP } from './model.js';
+
+/** The PNGs of the analysis, by what they show (each also logged to TensorBoard as report/<file name>). */
+export interface AnalysisFiles {
+  trainingCurves: string;
+  confusionMatrix: string;
+  mostIncorrect: string | null;
+  pcaOutputs: string;
+  pcaHidden: string;
+  firstLayerWeights: string;
+}
+
+export const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
+/** how many of the most confidently wrong test digits to show, as seed 004 */
+export const N_INCORRECT = 25;
+
+export interface Representations {
+  /** the logits y_pred, [N, 10] */
+  outputs: TF.Tensor2D;
+  /** the second hidden layer h_2, [N, 100] */
+  intermediates: TF.Tensor2D;
+  labels: Int32Array;
+}
+
+/** seed 004's get_representations: the model's outputs and second hidden layer for every test digit. */
+export async function getRepresentations(model: MLP, iterator: DataLoader<Sample>): Promise<Representations> {
+  const outputs: Float32Array[] = [];
+  const intermediates: Float32Array[] = [];
+  const labels: number[] = [];
+  model.eval();
+  for await (const [x, y] of iterator) {
+    const [yPred, h] = noGrad(() => model.call(x));
+    outputs.push(yPred.dataSync() as Float32Array);
+    intermediates.push(h.dataSync() as Float32Array);
+    labels.push(...(y.dataSync() as Int32Array));
+    tf.dispose([yPred, h]);
+  }
+  const n = labels.length;
+  const stack = (parts: Float32Array[], width: number) => {
+    const all = new Float32Array(n * width);
+    let at = 0;
+    for (const p of parts) {
+      all.set(p, at);
+      at += p.length;
+    }
+    return tf.tensor2d(all, [n, width]);
+  };
+  return {
+    outputs: stack(outputs, 10),
+    intermediates: stack(intermediates, model.hidden_fc.outFeatures),
+    labels: Int32Array.from(labels),
+  };
+}
+
+function curves(history: readonly EpochRecord[]) {
+  const x = history.map((r) => r.epoch);
+  return linePlot(
+    [
+      { name: 'train loss', x, y: history.map((r) => r.trainLoss), fmt: '-o' },
+      { name: 'valid loss', x, y: history.map((r) => r.validLoss), fmt: 'm--o' },
+      { name: 'train acc', x, y: history.map((r) => r.trainAccuracy), fmt: 'g-.o' },
+      { name: 'valid acc', x, y: history.map((r) => r.validAccuracy), fmt: 'r:o' },
+    ],
+    { xlabel: 'epoch', title: 'MNIST MLP training', xlim: [Math.min(1, ...x), Math.max(2, ...x)] },
+  );
+}
+
+export interface AnalysisInputs {
+  model: MLP;
+  testIterator: DataLoader<Sample>;
+  data: MnistSplits;
+  state: TrainingState;
+  writer: SummaryWriter;
+  log: (line: string) => void;
+}
+
+/**
+ * Seed 004's analysis of the trained model on the test set, as PNGs in the run directory and images in
+ * TensorBoard: training curves, the confusion matrix, the 25 most confidently wrong digits with their true and
+ * predicted labels and probabilities, PCA of the outputs and of the second hidden layer coloured by digit, and the
+ * first layer's weights as 28×28 images.
+ */
+export async function analyse({
+  model,
+  testIterator,
+  data,
+  state,
+  writer,
+  log,
+}: AnalysisInputs): Promise<AnalysisFiles> {
+  const { runDir, step } = state;
+  const save = (figure: Parameters<typeof saveFigure>[0], name: string) =>
+    saveFigure(figure, runDir, name, writer, step);
+
+  const trainingCurves = await save(curves(state.history), 'training_curves');
+
+  const predictions = await getPredictions(model, testIterator, { keepInputs: true });
+  const cm = new ConfusionMatrix(10, { classNames: DIGITS }).update(predictions.preds, predictions.labels);
+  log(`\nconfusion matrix (rows: true digit, columns: predicted):\n${cm.toString()}\n\n${cm.report({ digits: 3 })}`);
+  const confusionMatrix = await save(plotConfusionMatrix(cm, { title: 'MNIST test set' }), 'confusion_matrix');
+
+  const wrong = mostIncorrect(predictions, N_INCORRECT);
+  const mostIncorrectFile =
+    wrong.length === 0
+      ? null
+      : await save(
+          plotMostIncorrect(wrong, {
+            classNames: DIGITS,
+            imageShape: predictions.inputShape ?? [1, 28, 28],
+            normalize: { mean: [data.mean], std: [data.std] },
+            ncols: 5,
+            title: `The ${wrong.length} most confidently wrong test digits`,
+          }),
+          'most_incorrect',
+        );
+  if (wrong.length === 0) log('no test digit is misclassified: most_incorrect.png is not drawn');
+
+  const reps = await getRepresentations(model, testIterator);
+  try {
+    const labels = Array.from(reps.labels);
+    const outputs = pca(reps.outputs, 2);
+    const hidden = pca(reps.intermediates, 2);
+    const pcaOutputs = await save(
+      scatterPlot(outputs.projected, {
+        labels,
+        classNames: DIGITS,
+        title: 'PCA of the outputs (logits)',
+        xlabel: 'PC 1',
+        ylabel: 'PC 2',
+      }),
+      'pca_outputs',
+    );
+    const pcaHidden = await save(
+      scatterPlot(hidden.projected, {
+        labels,
+        classNames: DIGITS,
+        title: 'PCA of the second hidden layer h₂',
+        xlabel: 'PC 1',
+        ylabel: 'PC 2',
+      }),
+      'pca_hidden',
+    );
+    const firstLayerWeights = await save(
+      plotWeights(model, {
+        layer: 'input_fc',
+        maxFilters: 25,
+        rowShape: [28, 28],
+        ncols: 5,
+        title: 'First-layer weights (25 of 250 units)',
+      }),
+      'first_layer_weights',
+    );
+    log(
+      `analysis: ${[trainingCurves, confusionMatrix, mostIncorrectFile, pcaOutputs, pcaHidden, firstLayerWeights].filter(Boolean).join(', ')}`,
+    );
+    return {
+      trainingCurves,
+      confusionMatrix,
+      mostIncorrect: mostIncorrectFile,
+      pcaOutputs,
+      pcaHidden,
+      firstLayerWeights,
+    };
+  } finally {
+    tf.dispose([reps.outputs, reps.intermediates]);
+  }
+}
