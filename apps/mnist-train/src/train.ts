@@ -1,7 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import {
-  afterLastEventFile,
   backward,
   CliError,
   changedSettings,
@@ -145,7 +144,6 @@ export async function train(flags: MnistConfig, options: TrainOptions = {}): Pro
   log(`run directory: ${runDir}  (tensorboard --logdir ${config.logDir})`);
 
   // Events after the checkpoint's step, written before the run was stopped, are hidden by TensorBoard (purge).
-  if (resumed) await afterLastEventFile(runDir); // so that TensorBoard reads the continuation after what it continues
   const writer = new SummaryWriter(runDir, resumed ? { purgeStep: state.step + 1 } : {});
   const manifest = new MnistManifest(runDir, config, data.descriptions);
   let lastCheckpoint: string | undefined = resumePath;
@@ -158,7 +156,9 @@ export async function train(flags: MnistConfig, options: TrainOptions = {}): Pro
     await manifest.write('running', state);
     if (!resumed) {
       // tidy: the tracing forward pass's tensors are freed, including those made outside submodules (F.relu, reshape)
-      tf.tidy(() => writer.addGraph(model, tf.zeros([1, 1, 28, 28])));
+      const graphInput = tf.zeros([1, 1, 28, 28]);
+      writer.addGraph(model, graphInput); // the trace frees what it makes (Module.traceScope), not its input
+      graphInput.dispose();
     }
 
     if (options.handleSignals !== false) interrupt = onInterrupt();

@@ -183,6 +183,41 @@ describe('Optimizer', () => {
     expect(Array.from(w.data.dataSync())).toEqual([0, 0]); // frozen parameters are left alone
   });
 
+  it('dispose() frees every state tensor and clears the state; twice is harmless, a later step starts afresh', () => {
+    const a = new nn.Parameter(tf.ones([2, 3]));
+    const b = new nn.Parameter(tf.ones([3]));
+    a.grad = tf.ones([2, 3]);
+    b.grad = tf.ones([3]);
+    const before = tf.memory().numTensors;
+    for (const opt of [
+      new optim.SGD([a, b], { lr: 0.1, momentum: 0.9 }),
+      new optim.Adam([{ params: [a] }, { params: [b], lr: 0.01 }], { amsgrad: true }),
+      new optim.AdamW([a, b]),
+    ]) {
+      const name = opt.constructor.name;
+      opt.step();
+      opt.step();
+      const held = [...opt.state.values()].flatMap((s) => Object.values(s)).filter((v) => v instanceof tf.Tensor);
+      expect(held.length, name).toBe(name === 'SGD' ? 2 : name === 'Adam' ? 6 : 4);
+      expect(tf.memory().numTensors, name).toBe(before + held.length);
+      opt.dispose();
+      expect(
+        held.every((t) => t.isDisposed),
+        name,
+      ).toBe(true);
+      expect(opt.state.size, name).toBe(0);
+      expect(tf.memory().numTensors, name).toBe(before);
+      opt.dispose();
+      expect(tf.memory().numTensors, name).toBe(before);
+      opt.step(); // like a new optimizer: fresh state
+      expect(opt.state.size, name).toBe(2);
+      opt.dispose();
+      expect(tf.memory().numTensors, name).toBe(before);
+    }
+    a.dispose(); // and its gradient
+    b.dispose();
+  });
+
   it('refuses a state dict that does not fit, changing nothing', () => {
     const a = param();
     const b = new nn.Parameter(tf.ones([3]));

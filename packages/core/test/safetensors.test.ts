@@ -247,11 +247,66 @@ describe('safetensors format', () => {
       await expect(loadSafetensors(path)).rejects.toThrow('run past the end of the file, which has');
     });
 
+    it('a safetensors file cut right after the length prefix is truncated, not foreign', () => {
+      const full = file(ok, f32([1, 2]));
+      expect(() => deserializeSafetensors(full.subarray(0, 8), 'cut.safetensors')).toThrow(
+        'cut.safetensors: byte 0: header length 54 runs past the end of the file',
+      );
+    });
+
     it('invalid UTF-8 in the header', () => {
       const bytes = file('{"a":1}');
       bytes[10] = 0xff;
       expect(() => deserializeSafetensors(bytes, 'x')).toThrow(
         'x: byte 8: the header (bytes 8 to 15) is not valid UTF-8',
+      );
+    });
+  });
+
+  describe('says what a file that is not safetensors at all looks like', () => {
+    const bytes = (...b: number[]) => new Uint8Array([...b, ...new Array(40).fill(0)]);
+    const text = (t: string) => new TextEncoder().encode(t);
+    const cases: [string, Uint8Array, string][] = [
+      ['a PNG', bytes(0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13), 'it is a PNG image'],
+      [
+        'a torch.save zip',
+        bytes(0x50, 0x4b, 0x03, 0x04, 0, 0, 8, 8),
+        'it is a zip archive, the format of torch.save (.pt, .pth)',
+      ],
+      ['a legacy torch.save pickle', bytes(0x80, 0x02, 0x8a, 0x0a, 0x6c, 0xfc, 0x9c, 0x46), 'it is a Python pickle'],
+      [
+        'a text file',
+        text('epoch,loss\n1,0.52\n2,0.31\n3,0.27\n4,0.22\n'),
+        'it starts with text: "epoch,loss\\n1,0.52\\n2,0.31\\n3,0.27\\n…"',
+      ],
+      ['a JSON file', text('{"lr": 0.01, "epochs": 10}'), 'it starts with text: "{\\"lr\\": 0.01, \\"epochs\\": 10}"'],
+      ['8 bytes of text', text('hello!!!'), 'it starts with text: "hello!!!"'],
+      [
+        'unknown binary',
+        bytes(1, 2, 3, 4, 5, 6, 7, 8, 9),
+        "it starts with bytes 01 02 03 04 05 06 07 08, where a safetensors file has an 8-byte header length and then '{'",
+      ],
+    ];
+    for (const [what, content, description] of cases) {
+      it(what, () => {
+        let err: unknown;
+        try {
+          deserializeSafetensors(content, 'model.bin');
+        } catch (e) {
+          err = e;
+        }
+        expect(err).toBeInstanceOf(SafetensorsError);
+        const message = (err as Error).message;
+        expect(message).toContain(`model.bin: not a safetensors file (${description}`);
+        expect(message).toMatch(/^model\.bin: not a safetensors file \(.*\)$/s);
+      });
+    }
+
+    it('by path, as loadSafetensors reports it', async () => {
+      const path = join(dir, 'notes.txt');
+      await writeFile(path, 'these are not weights\n');
+      await expect(loadSafetensors(path)).rejects.toThrow(
+        `${path}: not a safetensors file (it starts with text: "these are not weights\\n")`,
       );
     });
   });

@@ -3,22 +3,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  afterLastEventFile,
   CliError,
   changedSettings,
   createRunDirectory,
   deriveSeed,
   describeCliError,
+  disposeTraining,
   explainFailure,
   formatHelp,
   InterruptGuard,
+  nn,
+  optim,
   parseFlags,
   RunManifest,
   resumedConfig,
   runEnvironment,
+  tf,
   timestampRunName,
   trainingFlags,
   UsageError,
+  useBackend,
 } from '../src/index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'trainkit-training-'));
@@ -180,17 +184,18 @@ describe('run helpers', () => {
     expect(auto).toMatch(/\d{8}-\d{6}$/);
   });
 
-  it('afterLastEventFile waits until a new event file would sort after the existing ones', async () => {
-    const dir = join(tmp, 'events');
-    await createRunDirectory(dir, 'run');
-    const secs = Math.floor(Date.now() / 1000) + 1; // a writer that started "in the next second"
-    writeFileSync(join(dir, 'run', `events.out.tfevents.${secs}.host.1.0`), '');
-    await afterLastEventFile(join(dir, 'run'));
-    expect(Math.floor(Date.now() / 1000)).toBeGreaterThan(secs);
-    const before = Date.now();
-    await afterLastEventFile(join(tmp, 'no-such-dir'));
-    await afterLastEventFile(join(dir, 'run')); // already later: no wait
-    expect(Date.now() - before).toBeLessThan(500);
+  it('disposeTraining frees the model, its gradients and the optimizer state', async () => {
+    await useBackend('cpu');
+    const before = tf.memory().numTensors;
+    const model = new nn.Sequential(new nn.Linear(4, 3), new nn.ReLU(), new nn.Linear(3, 2));
+    const optimizer = new optim.Adam(model.parameters(), { amsgrad: true });
+    const x = tf.ones([5, 4]);
+    optimizer.step(() => tf.mean(model.call(x)));
+    x.dispose();
+    expect(optimizer.state.size).toBe(4);
+    disposeTraining(model, optimizer);
+    expect(optimizer.state.size).toBe(0);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('describeCliError: usage 2, explained failures 1 without stack, bugs 1 with stack', async () => {

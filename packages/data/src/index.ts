@@ -10,7 +10,11 @@ export {
   CIFAR10_CLASSES,
   type CIFAR10Options,
 } from './datasets/cifar10.js';
-export { DatasetNotFoundError } from './datasets/dataset-not-found-error.js';
+export {
+  type DatasetNotFoundDetails,
+  DatasetNotFoundError,
+  type DatasetPlacement,
+} from './datasets/dataset-not-found-error.js';
 export type { DownloadSettings } from './datasets/download-settings.js';
 export { FashionMNIST } from './datasets/fashion-mnist.js';
 export { IDX_IMAGES, IDX_LABELS, type IdxArray, parseIdx, readIdxFile } from './datasets/idx.js';

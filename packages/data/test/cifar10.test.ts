@@ -10,6 +10,7 @@ import {
   DataFileError,
   DataLoader,
   DatasetNotFoundError,
+  DownloadError,
   type DownloadProgress,
   transforms,
 } from '../src/index.js';
@@ -121,6 +122,14 @@ describe('CIFAR10 from a directory', () => {
     expect(err.message).toContain(
       `the train split is not in ${tmp.dir}: data_batch_1.bin, data_batch_2.bin, data_batch_3.bin, data_batch_4.bin, data_batch_5.bin missing`,
     );
+    expect(err.downloadOption).toBeUndefined(); // the files are there, without this split: a download would not help
+    expect(err.files).toEqual([
+      'data_batch_1.bin',
+      'data_batch_2.bin',
+      'data_batch_3.bin',
+      'data_batch_4.bin',
+      'data_batch_5.bin',
+    ]);
   });
 });
 
@@ -192,6 +201,27 @@ describe('CIFAR10 missing and download', () => {
     expect(err.message).toContain(`no CIFAR-10 binary files in ${tmp.dir} or ${join(tmp.dir, 'cifar-10-batches-bin')}`);
     expect(err.message).toContain(`Place cifar-10-binary.tar.gz (md5 c32a1d4ab5d03f1284b67883e8d87530) in ${tmp.dir}`);
     expect(err.message).toContain('data_batch_1.bin');
+    expect({ ...err }).toMatchObject({
+      dataset: 'CIFAR10',
+      split: 'train',
+      directory: tmp.dir,
+      files: ['cifar-10-binary.tar.gz'],
+      md5: { 'cifar-10-binary.tar.gz': 'c32a1d4ab5d03f1284b67883e8d87530' },
+      alternatives: [
+        {
+          directory: join(tmp.dir, 'cifar-10-batches-bin'),
+          files: [
+            'data_batch_1.bin',
+            'data_batch_2.bin',
+            'data_batch_3.bin',
+            'data_batch_4.bin',
+            'data_batch_5.bin',
+            'batches.meta.txt',
+          ],
+        },
+      ],
+      downloadOption: 'download',
+    });
   });
 
   it('offline with download: true fails fast with the same instructions and leaves no archive', async () => {
@@ -206,6 +236,8 @@ describe('CIFAR10 missing and download', () => {
     expect(err).toBeInstanceOf(DatasetNotFoundError);
     expect(err.message).toContain('could not download cifar-10-binary.tar.gz');
     expect(err.message).toContain('Without network: Place cifar-10-binary.tar.gz');
+    expect(err.downloadOption).toBeUndefined();
+    expect(err.cause).toBeInstanceOf(DownloadError);
     expect(existsSync(join(tmp.dir, 'cifar-10-binary.tar.gz'))).toBe(false);
   });
 

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import {
   DataFileError,
   DatasetNotFoundError,
+  DownloadError,
   type DownloadProgress,
   FashionMNIST,
   MNIST,
@@ -179,6 +180,19 @@ describe('MNIST missing files and downloads', () => {
       'Place t10k-images-idx3-ubyte.gz (md5 9fb629c4189551a2d022fa330f9573f3) and t10k-labels-idx1-ubyte.gz (md5 ec29112dd5afa0611ce80d1b7f02629c)',
     );
     expect(err.message).toContain("source: 'bundled'");
+    // the same facts as fields, for a program to phrase in its own terms
+    expect({ ...err, message: err.message }).toMatchObject({
+      dataset: 'MNIST',
+      split: 'test',
+      directory: raw,
+      files: ['t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz'],
+      md5: {
+        't10k-images-idx3-ubyte.gz': '9fb629c4189551a2d022fa330f9573f3',
+        't10k-labels-idx1-ubyte.gz': 'ec29112dd5afa0611ce80d1b7f02629c',
+      },
+      alternatives: [{ directory: raw, files: ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'] }],
+      downloadOption: 'download',
+    });
   });
 
   it('offline with download: true fails fast with the same instructions', async () => {
@@ -196,6 +210,9 @@ describe('MNIST missing files and downloads', () => {
       `Without network: Place train-images-idx3-ubyte.gz (md5 f68b3c2dcbeaaa9fbdd348bbdeb94873)`,
     );
     expect(err.message).toContain(join(tmp.dir, 'MNIST', 'raw'));
+    expect(err.downloadOption).toBeUndefined(); // it was tried; the cause says why it failed
+    expect(err.cause).toBeInstanceOf(DownloadError);
+    expect(err.files).toEqual(['train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz']);
     expect(existsSync(join(tmp.dir, 'MNIST', 'raw', 'train-images-idx3-ubyte.gz'))).toBe(false);
   });
 

@@ -1,4 +1,4 @@
-import { closeSync, mkdirSync, openSync, write, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readdirSync, write, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { registerOpenWriter, unregisterOpenWriter } from './exit-hooks.js';
 import { eventFileName } from './file-names.js';
@@ -68,7 +68,8 @@ export class EventFileWriter {
     if (!(this.#maxQueue >= 0)) throw new RangeError(`maxQueue must be >= 0, got ${options.maxQueue}`);
     if (!(this.#flushMs >= 0)) throw new RangeError(`flushSecs must be >= 0, got ${options.flushSecs}`);
     mkdirSync(logDir, { recursive: true });
-    this.path = join(logDir, eventFileName(options.filenameSuffix ?? ''));
+    // Named to sort after the directory's other event files, the order TensorBoard reads them in.
+    this.path = join(logDir, eventFileName(options.filenameSuffix ?? '', Date.now(), readdirSync(logDir)));
     this.#fd = openSync(this.path, 'wx');
     registerOpenWriter(this);
     // TensorBoard identifies the file format by this first record; writing it at once means an empty run shows up.

@@ -18,6 +18,7 @@ export {
   tensorValues,
 } from './run-loader.js';
 export type { CustomScalarLayout } from './summary/custom-scalars.js';
+export type { FigureInput } from './summary/figure.js';
 export type {
   GraphModel,
   GraphNode,

@@ -6,6 +6,7 @@ import { type EventProto, encodeMessage, pb, SessionStatus, type SummaryValuePro
 import { ScalarEventEncoder } from './scalar-event.js';
 import { type CustomScalarLayout, customScalarsValue } from './summary/custom-scalars.js';
 import { type EmbeddingInfo, projectorConfigText, writeEmbedding } from './summary/embedding.js';
+import { type FigureInput, figureImage } from './summary/figure.js';
 import { type GraphModel, toGraphDef, traceGraph } from './summary/graph.js';
 import { type HistogramBins, makeHistogram } from './summary/histogram.js';
 import { type HParamValue, hparamsValues } from './summary/hparams.js';
@@ -254,6 +255,18 @@ export class SummaryWriter {
   /** Logs a batch of images, NCHW by default (or NHWC), tiled 8 per row into one image as PyTorch does. */
   addImages(tag: string, imgTensor: TensorInput, globalStep?: number, walltime?: number, dataformats = 'NCHW'): void {
     this.#image(tag, imgTensor, globalStep, walltime, dataformats, 'addImages');
+  }
+
+  /**
+   * Logs a rendered figure (PyTorch's add_figure): PNG bytes, or an object whose toPNG() returns them (a
+   * @trainkit/viz Figure). The PNG is stored as it is, its size read from its IHDR chunk; an input that is not a
+   * PNG throws, naming the tag. PyTorch's `close` argument (closing a matplotlib figure) has no counterpart here.
+   */
+  addFigure(tag: string, figure: FigureInput, globalStep?: number, walltime?: number): void {
+    const what = `addFigure('${tag}')`;
+    const wallTime = walltime ?? now();
+    const image = figureImage(figure, what);
+    this.#addSummary([{ tag, image }], this.#step(globalStep, what), wallTime);
   }
 
   #image(

@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
 import { decode as decodePng } from 'fast-png';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadLogdir, loadRun, readEvents, SummaryWriter } from '../src/index.js';
+import { eventFileName, loadLogdir, loadRun, readEvents, SummaryWriter } from '../src/index.js';
 
 // TK_TB_LOGDIR keeps these logs under <dir>/all for verify/check_with_tensorboard.py.
 const keep = process.env.TK_TB_LOGDIR;
@@ -364,7 +364,7 @@ describe('SummaryWriter files, flushing and purging', () => {
     const first = new SummaryWriter(dir);
     for (let i = 0; i < 10; i++) first.addScalar('loss', i, i);
     await first.close();
-    await new Promise((r) => setTimeout(r, 1100)); // a later file name (seconds) sorts after the first
+    // no wait for the next second: the resumed writer's file is named to sort after the first one anyway
     const resumed = new SummaryWriter(dir, { purgeStep: 5 });
     for (let i = 5; i < 8; i++) resumed.addScalar('loss', 100 + i, i);
     await resumed.close();
@@ -380,6 +380,38 @@ describe('SummaryWriter files, flushing and purging', () => {
       [7, 107],
     ]);
     expect(run.purged).toBe(5);
+  });
+
+  it('names a new event file to sort after the files already in the directory', async () => {
+    const dir = freshDir('order');
+    const first = new SummaryWriter(dir);
+    for (let i = 0; i < 10; i++) first.addScalar('loss', i, i);
+    await first.close();
+    // As if a process with a larger pid had written it, in a second that is still to come for us: by time and pid
+    // alone our next file would sort before it, and TensorBoard would read the continuation first.
+    const secs = Math.floor(Date.now() / 1000) + 100;
+    const theirs = join(dir, `events.out.tfevents.${secs}.${hostname()}.99999999.0`);
+    renameSync(first.eventFile, theirs);
+    const resumed = new SummaryWriter(dir, { purgeStep: 5 });
+    for (let i = 5; i < 8; i++) resumed.addScalar('loss', 100 + i, i);
+    await resumed.close();
+    expect(basename(resumed.eventFile)).toMatch(new RegExp(`^events\\.out\\.tfevents\\.${secs + 1}\\.`));
+    expect(readdirSync(dir).sort()).toEqual([basename(theirs), basename(resumed.eventFile)]);
+    const run = await loadRun(dir);
+    expect(run.scalars.loss!.map((p) => p.value)).toEqual([0, 1, 2, 3, 4, 105, 106, 107]);
+  });
+
+  it('eventFileName: the real second unless a name in the directory has the same or a later one', () => {
+    const at = (secs: number) => `events.out.tfevents.${String(secs).padStart(10, '0')}.host.7.0`;
+    const secondsOf = (name: string) => Number(name.split('.')[3]);
+    const now = 1_700_000_000_500;
+    expect(secondsOf(eventFileName('', now))).toBe(1_700_000_000);
+    expect(secondsOf(eventFileName('', now, [at(1_699_999_999), 'notes.txt', 'x.tfevents.9999999999']))).toBe(
+      1_700_000_000,
+    );
+    expect(secondsOf(eventFileName('', now, [at(1_700_000_000)]))).toBe(1_700_000_001);
+    expect(secondsOf(eventFileName('', now, [at(1_700_000_007), at(1_700_000_003)]))).toBe(1_700_000_008);
+    expect(eventFileName('.v2', 5_000, [at(3)]).split('.')[3]).toBe('0000000005');
   });
 
   it('refuses writes after close() and tolerates a second close()', async () => {

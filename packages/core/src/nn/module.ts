@@ -1,3 +1,4 @@
+import { noGrad } from '../autograd/grad-mode.js';
 import { loadModel, saveModel } from '../state/model-file.js';
 import { tf } from '../tf.js';
 import { ModuleError, formatShape } from './module-error.js';
@@ -16,6 +17,12 @@ export interface LoadStateDictResult {
 
 let callDepth = 0;
 const raisedIn = new WeakMap<object, Module>();
+let hooksOf: (m: Module) => number;
+
+/** Whether forward hooks or pre-hooks watch `m`: containers then call it through call(), never around it. */
+export function hasForwardHooks(m: Module): boolean {
+  return hooksOf(m) > 0;
+}
 
 /**
  * Base class for all layers and models, like torch.nn.Module. Submodules and parameters assigned to fields are
@@ -30,6 +37,10 @@ export abstract class Module {
   readonly #buffers = new Map<string, { tensor: tf.Tensor | null; persistent: boolean }>();
   readonly #forwardHooks = new Set<ForwardHook>();
   readonly #forwardPreHooks = new Set<ForwardPreHook>();
+
+  static {
+    hooksOf = (m) => m.#forwardHooks.size + m.#forwardPreHooks.size;
+  }
 
   abstract forward(...inputs: never[]): unknown;
 
@@ -229,6 +240,14 @@ export abstract class Module {
   requiresGrad_(flag = true): this {
     for (const p of this.parameters()) p.requiresGrad = flag;
     return this;
+  }
+
+  /**
+   * Runs a tracing tool's forward pass (SummaryWriter.addGraph) without gradient recording, freeing every tensor it
+   * makes — also those a custom forward creates outside submodules (F.relu, reshape), which the tool cannot see.
+   */
+  traceScope(pass: () => void): void {
+    noGrad(pass);
   }
 
   registerForwardHook(hook: ForwardHook): RemovableHandle {

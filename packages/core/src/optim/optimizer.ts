@@ -180,8 +180,7 @@ export abstract class Optimizer<O extends BaseOptions> {
         }
       }
     }
-    for (const s of this.state.values()) for (const v of Object.values(s)) if (v instanceof tf.Tensor) v.dispose();
-    this.state.clear();
+    this.#freeState();
     sd.param_groups.forEach((g, i) => {
       const group = this.paramGroups[i]! as unknown as Record<string, unknown>;
       for (const [k, v] of Object.entries(g)) if (k !== 'params' && !TORCH_ONLY_OPTIONS.has(k)) group[camelCase(k)] = v;
@@ -196,6 +195,20 @@ export abstract class Optimizer<O extends BaseOptions> {
       }
       this.state.set(byIndex.get(Number(k))!, copy);
     }
+  }
+
+  /**
+   * Frees every tensor of the per-parameter state (momentum buffers, Adam's moments) and clears it, for the end of
+   * training: tfjs frees no tensor by itself. Safe to call twice. The parameters are the model's and stay; a later
+   * step() starts from empty state, as a new optimizer would. (The LR schedulers hold numbers only.)
+   */
+  dispose(): void {
+    this.#freeState();
+  }
+
+  #freeState(): void {
+    for (const s of this.state.values()) for (const v of Object.values(s)) if (v instanceof tf.Tensor) v.dispose();
+    this.state.clear();
   }
 
   /** PyTorch's repr: each group's options, sorted, under their snake_case names. */

@@ -1,3 +1,4 @@
+import { describeFileStart } from './file-signature.js';
 import {
   dtypeRank,
   dtypeSize,
@@ -84,6 +85,13 @@ export function parseRaw(
     });
   }
   const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  // Every safetensors header is a JSON object, so byte 8 is '{'. A header length that cannot be right with no '{'
+  // after it means another kind of file altogether (a PNG, a torch.save zip, text): say that, not its "header length".
+  // A '{' there means a safetensors file that is truncated or corrupt, told below with the byte offset.
+  const lengthImpossible = n > BigInt(MAX_HEADER_SIZE) || 8n + n > BigInt(bytes.length);
+  if (lengthImpossible && (bytes.length > 8 ? bytes[8] !== 0x7b : n > BigInt(MAX_HEADER_SIZE))) {
+    throw new SafetensorsError(source, `not a safetensors file (${describeFileStart(bytes)})`);
+  }
   if (n > BigInt(MAX_HEADER_SIZE))
     throw fail(`header length ${n} is larger than the limit of ${MAX_HEADER_SIZE} bytes`, { offset: 0 });
   const headerLength = Number(n);

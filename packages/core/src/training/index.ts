@@ -13,7 +13,6 @@ export {
 export { InterruptGuard, type InterruptOptions, onInterrupt } from './interrupt.js';
 export { type CliProgram, runCli } from './run-cli.js';
 export {
-  afterLastEventFile,
   changedSettings,
   createRunDirectory,
   holdsRun,

@@ -43,23 +43,6 @@ export function resumedConfig<C extends object>(saved: unknown, current: C, expl
   return out;
 }
 
-/**
- * Resolves once a new event file in `dir` would sort after every one already there. TensorBoard reads a run's
- * files in name order, and names start with the second they were created in; a run resumed within the second its
- * previous writer started (a quick Ctrl-C, then --resume) would otherwise be read first, before the events it
- * continues. Waits at most a second, and only then.
- */
-export async function afterLastEventFile(dir: string): Promise<void> {
-  if (!existsSync(dir)) return;
-  let latest = -1;
-  for (const name of readdirSync(dir)) {
-    const secs = /tfevents\.(\d+)\./.exec(name)?.[1];
-    if (secs !== undefined) latest = Math.max(latest, Number(secs));
-  }
-  const wait = (latest + 1) * 1000 - Date.now();
-  if (latest >= 0 && wait > 0) await new Promise((done) => setTimeout(done, wait + 5));
-}
-
 // Flags that change where things go or how long a run lasts, but not what it computes.
 const NEUTRAL = new Set([
   'epochs',

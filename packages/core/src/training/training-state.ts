@@ -53,12 +53,10 @@ export async function readTrainingState<S extends TrainingPosition>(path: string
   return state as S;
 }
 
-/** Frees the model's and the optimizer's tensors at the end of a run (Optimizer has no dispose() of its own). */
+/** Frees the model's and the optimizer's tensors at the end of a run. */
 export function disposeTraining(model: Module, optimizer: Optimizer<BaseOptions>): void {
   model.dispose();
-  for (const s of optimizer.state.values())
-    tf.dispose(Object.values(s).filter((v): v is tf.Tensor => v instanceof tf.Tensor));
-  optimizer.state.clear();
+  optimizer.dispose();
 }
 
 /**

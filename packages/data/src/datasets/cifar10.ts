@@ -7,7 +7,7 @@ import { DownloadError, downloadFile } from '../io/download.js';
 import { extractTar } from '../io/extract-tar.js';
 import { gunzipFile } from '../io/gzip.js';
 import { readTar } from '../io/tar-reader.js';
-import { DatasetNotFoundError } from './dataset-not-found-error.js';
+import { type DatasetNotFoundDetails, DatasetNotFoundError } from './dataset-not-found-error.js';
 import { type DownloadSettings, mirrorUrls, progressCallback } from './download-settings.js';
 import { VisionDataset, type VisionDatasetOptions } from './vision-dataset.js';
 
@@ -320,13 +320,22 @@ export class CIFAR10<X = ImageArray, Y = number> extends VisionDataset<X, Y> {
     const md5 = options.md5 ?? CIFAR10_ARCHIVE_MD5;
     const place = `Place ${CIFAR10_ARCHIVE} (md5 ${CIFAR10_ARCHIVE_MD5}) in ${root}, or its files ${[...CIFAR10_TRAIN_FILES, ...CIFAR10_TEST_FILES, META].join(', ')} in ${folder}`;
 
+    const notFound = (downloadOption?: 'download'): DatasetNotFoundDetails => ({
+      dataset: 'CIFAR10',
+      split,
+      directory: root,
+      files: [CIFAR10_ARCHIVE],
+      md5: { [CIFAR10_ARCHIVE]: md5 },
+      alternatives: [{ directory: folder, files: [...files, META] }],
+      downloadOption,
+    });
+
     let dir = hasCifarFiles(root) ? root : hasCifarFiles(folder) ? folder : undefined;
     if (!dir && !existsSync(archive)) {
       if (!options.download) {
         throw new DatasetNotFoundError(
           `CIFAR10: no CIFAR-10 binary files in ${root} or ${folder}, and no ${archive}. ${place}, or pass download: true.`,
-          root,
-          [CIFAR10_ARCHIVE],
+          notFound('download'),
         );
       }
       try {
@@ -338,9 +347,13 @@ export class CIFAR10<X = ImageArray, Y = number> extends VisionDataset<X, Y> {
         });
       } catch (err) {
         if (!(err instanceof DownloadError)) throw err;
-        throw new DatasetNotFoundError(`CIFAR10: ${err.message}\nWithout network: ${place}, and run again.`, root, [
-          CIFAR10_ARCHIVE,
-        ]);
+        throw new DatasetNotFoundError(
+          `CIFAR10: ${err.message}\nWithout network: ${place}, and run again.`,
+          notFound(),
+          {
+            cause: err,
+          },
+        );
       }
     }
     if (!dir && options.extract) {
@@ -349,10 +362,10 @@ export class CIFAR10<X = ImageArray, Y = number> extends VisionDataset<X, Y> {
     }
     const loaded = dir ? await loadFromDirectory(dir, files) : await loadFromArchive(archive, files);
     if (loaded.counts.size === 0) {
+      // the archive or directory is there but lacks the split: downloading would not replace it
       throw new DatasetNotFoundError(
         `CIFAR10: the ${split} split is not in ${loaded.source}: ${files.join(', ')} missing. ${place}.`,
-        loaded.source,
-        files,
+        { dataset: 'CIFAR10', split, directory: loaded.source, files },
       );
     }
     const notes: string[] = [];

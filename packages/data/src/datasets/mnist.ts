@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import type { ImageArray } from '../image-array.js';
 import { DataFileError } from '../io/data-file-error.js';
 import { DownloadError, downloadFile } from '../io/download.js';
-import { DatasetNotFoundError } from './dataset-not-found-error.js';
+import { type DatasetNotFoundDetails, DatasetNotFoundError } from './dataset-not-found-error.js';
 import { type DownloadSettings, mirrorUrls, progressCallback } from './download-settings.js';
 import { IDX_IMAGES, IDX_LABELS, readIdxFile } from './idx.js';
 import { BUNDLED_MNIST_SIZE, BUNDLED_MNIST_TRAIN, loadBundledMnist } from './mnist-bundled.js';
@@ -65,6 +65,12 @@ export function mnistFiles(train: boolean): [images: string, labels: string] {
     : ['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
 }
 
+/** [file, md5] when `checksums` has one for file. */
+function md5Entry(checksums: Record<string, string | undefined>, file: string): [string, string][] {
+  const md5 = checksums[file];
+  return md5 ? [[file, md5]] : [];
+}
+
 function findIdx(dir: string, name: string): string | undefined {
   for (const candidate of [join(dir, name), join(dir, `${name}.gz`)]) if (existsSync(candidate)) return candidate;
   return undefined;
@@ -110,13 +116,21 @@ export async function loadMnistData<X, Y>(spec: MnistSpec, options: MNISTOptions
   const missing = names.filter((n) => !findIdx(dir, n));
   const place = () =>
     `Place ${missing.map((n) => `${n}.gz (md5 ${checksums[`${n}.gz`]})`).join(' and ')} — or the uncompressed ${missing.join(' and ')} — in ${dir}`;
+  const notFound = (downloadOption?: 'download'): DatasetNotFoundDetails => ({
+    dataset: spec.name,
+    split: train ? 'train' : 'test',
+    directory: dir,
+    files: missing.map((n) => `${n}.gz`),
+    md5: Object.fromEntries(missing.flatMap((n) => md5Entry(checksums, `${n}.gz`))),
+    alternatives: [{ directory: dir, files: missing }],
+    downloadOption,
+  });
   if (missing.length > 0 && !options.download) {
     const alt =
       spec.name === 'MNIST' ? ", or use MNIST.load({ source: 'bundled' }) for 10,000 digits that need no files" : '';
     throw new DatasetNotFoundError(
       `${spec.name}: the ${train ? 'train' : 'test'} split is not in ${dir}: ${missing.join(' and ')} missing. ${place()}, or pass download: true${alt}.`,
-      dir,
-      missing.map((n) => `${n}.gz`),
+      notFound('download'),
     );
   }
   for (const name of missing) {
@@ -132,8 +146,10 @@ export async function loadMnistData<X, Y>(spec: MnistSpec, options: MNISTOptions
       if (!(err instanceof DownloadError)) throw err;
       throw new DatasetNotFoundError(
         `${spec.name}: ${err.message}\nWithout network: ${place()}, and run again.`,
-        dir,
-        missing.map((n) => `${n}.gz`),
+        notFound(),
+        {
+          cause: err,
+        },
       );
     }
   }

@@ -43,6 +43,12 @@ export interface HookableModule {
   ownParameters?(): [string, { readonly shape: readonly number[] }][];
   training?: boolean;
   train?(mode?: boolean): unknown;
+  /**
+   * Runs `pass`, the tracing forward pass, recording no gradient and freeing every tensor made during it when it
+   * returns or throws (on tfjs: noGrad or tf.tidy around `pass`). Without it addGraph can free only the
+   * tensors modules return; one made between module calls (F.relu in a custom forward) would stay allocated.
+   */
+  traceScope?(pass: () => void): void;
 }
 
 /** The parts of a tfjs LayersModel that addGraph reads. */
@@ -97,6 +103,7 @@ function tensorsIn(x: unknown): object[] {
  * parameters become 'Parameter' nodes in the same scope, and edges follow the tensors: a call's input is linked to
  * the call that returned that very tensor object. Tensors made by plain functions between modules (an activation
  * applied in a custom forward) were returned by nobody we saw; they are linked to the latest call instead.
+ * The pass runs inside the model's traceScope when it has one, which frees all its tensors.
  */
 function traceModule(root: HookableModule, inputs: unknown[]): GraphTrace {
   const named = root.namedModules();
@@ -170,31 +177,37 @@ function traceModule(root: HookableModule, inputs: unknown[]): GraphTrace {
         return undefined;
       }),
     );
+  const scoped = typeof root.traceScope === 'function';
+  const pass = (): void => {
+    const run = (root.call ?? root.forward) as (...a: unknown[]) => unknown;
+    const result = run.apply(root, inputs);
+    tensorsIn(result).forEach((t, i) => {
+      const from = producer.get(t) ?? latest;
+      nodes.push({
+        name: unique(`output/output.${i}`),
+        op: 'IO Node',
+        inputs: from ? [from] : [],
+        outputShape: shapeOf(t) ?? [],
+      });
+    });
+    if (scoped) return;
+    // No scope: free the tensors we saw modules return (never the caller's inputs); others cannot be reached.
+    const freed = new Set<object>();
+    for (const t of [...produced, ...tensorsIn(result)]) {
+      if (inputTensors.has(t) || freed.has(t)) continue;
+      freed.add(t);
+      (t as { dispose?: () => void }).dispose?.();
+    }
+  };
   const wasTraining = root.training;
   if (typeof root.train === 'function') root.train(false);
-  let result: unknown;
   try {
-    const run = (root.call ?? root.forward) as (...a: unknown[]) => unknown;
-    result = run.apply(root, inputs);
+    // The model's scope frees everything the pass makes, whatever its forward does: leak-free by construction.
+    if (scoped) root.traceScope!(pass);
+    else pass();
   } finally {
     for (const h of hooks) h.remove();
     if (typeof root.train === 'function' && wasTraining !== undefined) root.train(wasTraining);
-  }
-  tensorsIn(result).forEach((t, i) => {
-    const from = producer.get(t) ?? latest;
-    nodes.push({
-      name: unique(`output/output.${i}`),
-      op: 'IO Node',
-      inputs: from ? [from] : [],
-      outputShape: shapeOf(t) ?? [],
-    });
-  });
-  // The traced forward's tensors are ours to free (never the caller's inputs).
-  const freed = new Set<object>();
-  for (const t of [...produced, ...tensorsIn(result)]) {
-    if (inputTensors.has(t) || freed.has(t)) continue;
-    freed.add(t);
-    (t as { dispose?: () => void }).dispose?.();
   }
   return { nodes };
 }
