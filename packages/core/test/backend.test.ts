@@ -3,19 +3,40 @@ import { describe, expect, it } from 'vitest';
 import { backendInfo, candidates, describeBackend, tf, useBackend } from '../src/index.js';
 
 describe('useBackend', () => {
-  it("'auto' picks wasm here and says why tfjs-node was skipped", async () => {
+  it("'auto' picks native when @trainkit/backend-native loads, else wasm, and says why the others were skipped", async () => {
     const info = await useBackend('auto');
-    expect(info.name).toBe('wasm');
-    expect(tf.getBackend()).toBe('wasm');
-    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
+    const native = info.skipped.find((s) => s.name === 'native');
+    const expected = native ? 'wasm' : 'native';
+    expect(info.name).toBe(expected);
+    expect(tf.getBackend()).toBe(expected);
+    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow', ...(native ? ['native'] : [])]);
     expect(info.skipped[0]!.reason).toBe('@tensorflow/tfjs-node-gpu: not installed');
     expect(info.skipped[1]!.reason).toBe('@tensorflow/tfjs-node: not installed');
+    // a skipped native backend names the package and what is missing
+    if (native) expect(native.reason).toMatch(/^@trainkit\/backend-native: /);
     expect(backendInfo()).toEqual(info);
-    expect(describeBackend()).toContain('wasm (auto; skipped tensorflow-gpu');
+    expect(describeBackend()).toContain(`${expected} (auto; skipped tensorflow-gpu`);
+  });
+
+  it("TRAINKIT_DISABLE_NATIVE=1 makes 'auto' skip native with that reason", async () => {
+    const before = process.env.TRAINKIT_DISABLE_NATIVE;
+    process.env.TRAINKIT_DISABLE_NATIVE = '1';
+    try {
+      const info = await useBackend('auto');
+      expect(info.name).toBe('wasm');
+      expect(info.skipped.find((s) => s.name === 'native')?.reason).toBe(
+        '@trainkit/backend-native: disabled by TRAINKIT_DISABLE_NATIVE=1',
+      );
+    } finally {
+      if (before === undefined) delete process.env.TRAINKIT_DISABLE_NATIVE;
+      else process.env.TRAINKIT_DISABLE_NATIVE = before;
+    }
   });
 
   it("asking for 'tensorflow' fails with the install hint", async () => {
-    await expect(useBackend('tensorflow')).rejects.toThrow(/not available: @tensorflow\/tfjs-node: not installed.*pnpm add @tensorflow\/tfjs-node/);
+    await expect(useBackend('tensorflow')).rejects.toThrow(
+      /not available: @tensorflow\/tfjs-node: not installed.*pnpm add @tensorflow\/tfjs-node/,
+    );
     await expect(useBackend('tensorflow-gpu')).rejects.toThrow(/pnpm add @tensorflow\/tfjs-node-gpu/);
   });
 
@@ -24,7 +45,7 @@ describe('useBackend', () => {
   });
 
   it('lists the candidates in auto order', () => {
-    expect(candidates.map((c) => c.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']);
+    expect(candidates.map((c) => c.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu']);
   });
 });
 
@@ -51,7 +72,11 @@ function childBackend(env: Record<string, string>): { out: string; err: string }
 
 describe('backend from the environment', () => {
   it('auto falls back to cpu when wasm is disabled, without the tfjs banner', () => {
-    const { out, err } = childBackend({ TRAINKIT_DISABLE_WASM: '1', TRAINKIT_BACKEND: '' });
+    const { out, err } = childBackend({
+      TRAINKIT_DISABLE_WASM: '1',
+      TRAINKIT_DISABLE_NATIVE: '1',
+      TRAINKIT_BACKEND: '',
+    });
     const result = JSON.parse(out.trim().split('\n').pop()!);
     expect(result.name).toBe('cpu');
     expect(result.line).toContain('wasm: @tensorflow/tfjs-backend-wasm: disabled by TRAINKIT_DISABLE_WASM=1');

@@ -15,7 +15,7 @@ export interface BenchWorkload {
 }
 
 /** The CIFAR-10 tutorial network of shared/DESIGN.md (the seed's Tudui), trained with SGD(lr 0.01). */
-function cifarNet(): nn.Module {
+function cifarNet(): nn.Sequential {
   return new nn.Sequential(
     new nn.Conv2d(3, 32, 5, { padding: 2 }),
     new nn.MaxPool2d(2),
@@ -44,7 +44,7 @@ class MLP extends nn.Module {
 }
 
 export function makeWorkload(which: BenchModel): BenchWorkload {
-  const model = which === 'cifar' ? cifarNet() : new MLP();
+  const model: nn.Sequential | MLP = which === 'cifar' ? cifarNet() : new MLP();
   const optimizer =
     which === 'cifar'
       ? new optim.SGD(model.parameters(), { lr: 0.01 })
@@ -59,12 +59,12 @@ export function makeWorkload(which: BenchModel): BenchWorkload {
   return {
     train() {
       model.train();
-      return optimizer.step(() => lossFn.forward(model.forward(x) as tf.Tensor, y) as tf.Tensor) as number;
+      return optimizer.step(() => lossFn.forward(model.forward(x), y) as tf.Tensor) as number;
     },
     infer() {
       model.eval();
       // read the predictions back, as a user's accuracy metric would: the work is done when the clock stops
-      const predicted = noGrad(() => tf.argMax(model.forward(x) as tf.Tensor, 1));
+      const predicted = noGrad(() => tf.argMax(model.forward(x), 1));
       predicted.dataSync();
       predicted.dispose();
     },

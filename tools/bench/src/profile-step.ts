@@ -43,6 +43,8 @@ for (let s = 0; s < steps; s++) {
   const step = new Map<string, { ms: number; calls: number }>();
   let sum = 0;
   for (const k of info.kernels) {
+    // `name__op` entries are custom-gradient ops (logSoftmax, fused ops) timed around their own kernels
+    if (k.name.endsWith('__op')) continue;
     const ms = Number(await k.kernelTimeMs);
     sum += ms;
     const e = step.get(k.name) ?? { ms: 0, calls: 0 };

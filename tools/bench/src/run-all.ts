@@ -34,7 +34,7 @@ const { values: args } = parseArgs({
     'min-seconds': { type: 'string' },
     only: { type: 'string', default: 'cifar,mnist' },
     /** trainkit backends: native (oneDNN; a note when not built), wasm, cpu, and wasm1 (wasm on one thread) */
-    backends: { type: 'string', default: 'native,wasm,cpu' },
+    backends: { type: 'string', default: 'native,wasm,wasm1,cpu' },
     'no-pytorch': { type: 'boolean', default: false },
     'no-refblas': { type: 'boolean', default: false },
     'cpu-cifar-train': { type: 'boolean' },
@@ -68,8 +68,10 @@ interface Measured {
 
 interface WorkloadResult {
   results: Record<string, Measured>;
-  /** trainkit-wasm over the faster PyTorch */
+  /** trainkit-wasm (threads = cores) over the faster PyTorch */
   ratio?: number;
+  /** trainkit-wasm-1thread over the faster PyTorch */
+  ratioOneThread?: number;
   target?: number;
   notes: string[];
 }
@@ -158,6 +160,8 @@ async function benchModel(
           .map(([, m]) => m.imagesPerSec),
       );
       if (wasm !== undefined && Number.isFinite(torch)) result.ratio = wasm / torch;
+      const wasm1 = result.results['trainkit-wasm-1thread']?.imagesPerSec;
+      if (wasm1 !== undefined && Number.isFinite(torch)) result.ratioOneThread = wasm1 / torch;
       out[key] = result;
     }
   } finally {
@@ -204,12 +208,15 @@ async function main(): Promise<void> {
   const ids = [...new Set(Object.values(workloads).flatMap((w) => Object.keys(w.results)))].sort((a, b) =>
     a.startsWith('trainkit') === b.startsWith('trainkit') ? 0 : a.startsWith('trainkit') ? -1 : 1,
   );
+  const oneThread = ids.includes('trainkit-wasm-1thread');
   const header = [
     'workload (batch 64, images/s)',
     ...ids.map((id) => contenderLabel(id, infos[id])),
     'wasm / PyTorch',
+    ...(oneThread ? ['wasm 1 thr / PyTorch'] : []),
     'target',
   ];
+  const ratio = (r: number | undefined) => (r === undefined ? '—' : `${r.toFixed(2)}×`);
   const rows: string[][] = [];
   for (const [key, w] of Object.entries(workloads)) {
     const [model, task] = key.split('.') as [BenchModel, BenchTask];
@@ -219,31 +226,21 @@ async function main(): Promise<void> {
         const m = w.results[id];
         return m ? `${formatRate(m.imagesPerSec)}${m.note ? ` (${m.note})` : ''}` : '—';
       }),
-      w.ratio === undefined ? '—' : `${w.ratio.toFixed(2)}×`,
+      ratio(w.ratio),
+      ...(oneThread ? [ratio(w.ratioOneThread)] : []),
       w.target === undefined ? '—' : `≥ ${w.target.toFixed(2)}×`,
     ]);
   }
-  const blank = ids.map(() => '—');
-  if (dataloader)
-    rows.push([
-      'DataLoader, CIFAR-10 epoch (images/s)',
-      ...blank.map((b, i) => (i === 0 ? formatRate(dataloader.imagesPerSec) : b)),
-      '—',
-      '—',
-    ]);
+  // one number, not per backend: it goes in the first column
+  const single = (label: string, value: number) => {
+    const cells = header.slice(1).map(() => '—');
+    cells[0] = formatRate(value);
+    rows.push([label, ...cells]);
+  };
+  if (dataloader) single('DataLoader, CIFAR-10 epoch, images/s (JS)', dataloader.imagesPerSec);
   if (summaryWriter) {
-    rows.push([
-      'SummaryWriter.addScalar, queued (scalars/s)',
-      ...blank.map((b, i) => (i === 0 ? formatRate(summaryWriter.scalarsQueuedPerSec) : b)),
-      '—',
-      '—',
-    ]);
-    rows.push([
-      'SummaryWriter.addScalar, to disk (scalars/s)',
-      ...blank.map((b, i) => (i === 0 ? formatRate(summaryWriter.scalarsToDiskPerSec_maxQueue10) : b)),
-      '—',
-      '—',
-    ]);
+    single('SummaryWriter.addScalar queued, scalars/s', summaryWriter.scalarsQueuedPerSec);
+    single('SummaryWriter.addScalar to disk, scalars/s', summaryWriter.scalarsToDiskPerSec_maxQueue10);
   }
   const table = markdownTable(header, rows, (i) => i > 0);
   const notes = [...new Set(Object.values(workloads).flatMap((w) => w.notes))];

@@ -1,7 +1,9 @@
 import { createRequire } from 'node:module';
 import { tf } from '../tf.js';
-import { loadWasm } from './wasm.js';
+import { registerCpuKernels } from './cpu-kernels/index.js';
 import type { ConcreteBackend } from './backend-name.js';
+import { loadNative } from './native.js';
+import { loadWasm, wasmSetup } from './wasm.js';
 
 /**
  * Everything trainkit knows about one backend: how to load it, what tfjs calls it once registered,
@@ -15,6 +17,8 @@ export interface BackendCandidate {
   installHint: string;
   /** Registers the backend with tfjs, or throws with the reason it cannot. */
   load(): Promise<void>;
+  /** After it initialised: the threads its kernels run on, and why fewer than wanted, where trainkit decides that. */
+  threads?(): { threads: number; singleThreadReason?: string } | undefined;
 }
 
 async function importOptional(pkg: string): Promise<void> {
@@ -52,10 +56,18 @@ export const candidates: readonly BackendCandidate[] = [
     },
   },
   {
+    name: 'native',
+    tfName: 'native',
+    installHint:
+      "list @trainkit/backend-native in your app's optionalDependencies; its install builds a oneDNN addon offline (needs libdnnl-dev)",
+    load: loadNative,
+  },
+  {
     name: 'wasm',
     tfName: 'wasm',
     installHint: 'reinstall @trainkit/core so that @tensorflow/tfjs-backend-wasm and its .wasm files are present',
     load: loadWasm,
+    threads: wasmSetup,
   },
   {
     name: 'cpu',
@@ -63,6 +75,7 @@ export const candidates: readonly BackendCandidate[] = [
     installHint: 'the cpu backend ships with @tensorflow/tfjs; reinstall @trainkit/core',
     load: async () => {
       if (!tf.findBackendFactory('cpu')) throw new Error('@tensorflow/tfjs: cpu backend not registered');
+      registerCpuKernels();
     },
   },
 ];

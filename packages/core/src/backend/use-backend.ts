@@ -1,5 +1,5 @@
 import { quietCpuBanner, tf } from '../tf.js';
-import { type BackendName, type ConcreteBackend, isBackendName } from './backend-name.js';
+import { BACKEND_NAMES, type BackendName, type ConcreteBackend, isBackendName } from './backend-name.js';
 import { type BackendCandidate, candidates } from './candidates.js';
 
 export interface BackendInfo {
@@ -11,6 +11,10 @@ export interface BackendInfo {
   source: 'argument' | 'env' | 'default';
   /** why each backend tried before the winner was skipped, in order */
   skipped: { name: ConcreteBackend; reason: string }[];
+  /** threads the backend's kernels run on, where trainkit sets them up (wasm) */
+  threads?: number;
+  /** why the backend runs on one thread although more were wanted */
+  singleThreadReason?: string;
 }
 
 let current: BackendInfo | undefined;
@@ -28,9 +32,7 @@ function resolveRequest(name?: BackendName): { requested: BackendName; source: B
   const env = process.env.TRAINKIT_BACKEND?.trim();
   if (env) {
     if (!isBackendName(env)) {
-      throw new Error(
-        `TRAINKIT_BACKEND='${env}' is not a backend; expected one of auto, tensorflow-gpu, tensorflow, wasm, cpu`,
-      );
+      throw new Error(`TRAINKIT_BACKEND='${env}' is not a backend; expected one of ${BACKEND_NAMES.join(', ')}`);
     }
     return { requested: env, source: 'env' };
   }
@@ -38,13 +40,13 @@ function resolveRequest(name?: BackendName): { requested: BackendName; source: B
 }
 
 /**
- * Chooses the tfjs backend. 'auto' tries tfjs-node-gpu, tfjs-node, wasm and cpu in that order and keeps the first
- * that loads; an explicit name that cannot load throws with how to install it. With no argument, TRAINKIT_BACKEND
+ * Chooses the tfjs backend. 'auto' tries tfjs-node-gpu, tfjs-node, native (oneDNN), wasm and cpu in that order and
+ * keeps the first that loads; an explicit name that cannot load throws with how to install it. With no argument, TRAINKIT_BACKEND
  * decides, else 'auto'.
  */
 export async function useBackend(name?: BackendName): Promise<BackendInfo> {
   if (name !== undefined && !isBackendName(name)) {
-    throw new Error(`useBackend: '${name}' is not a backend; expected one of auto, tensorflow-gpu, tensorflow, wasm, cpu`);
+    throw new Error(`useBackend: '${name}' is not a backend; expected one of ${BACKEND_NAMES.join(', ')}`);
   }
   const { requested, source } = resolveRequest(name);
   const skipped: BackendInfo['skipped'] = [];
@@ -55,13 +57,13 @@ export async function useBackend(name?: BackendName): Promise<BackendInfo> {
     } catch (err) {
       throw new Error(`backend '${requested}' is not available: ${(err as Error).message}; ${candidate.installHint}`);
     }
-    current = { name: candidate.name, requested, source, skipped };
+    current = { name: candidate.name, requested, source, skipped, ...candidate.threads?.() };
     return current;
   }
   for (const candidate of candidates) {
     try {
       await activate(candidate);
-      current = { name: candidate.name, requested, source, skipped };
+      current = { name: candidate.name, requested, source, skipped, ...candidate.threads?.() };
       return current;
     } catch (err) {
       skipped.push({ name: candidate.name, reason: (err as Error).message });
@@ -75,10 +77,12 @@ export function backendInfo(): BackendInfo | undefined {
   return current;
 }
 
-/** One line for logs: "wasm (auto; skipped tensorflow-gpu: … ; tensorflow: …)". */
+/** One line for logs: "wasm (auto; skipped tensorflow-gpu: … ; tensorflow: …; 2 threads)". */
 export function describeBackend(info: BackendInfo | undefined = current): string {
   if (!info) return 'no backend chosen yet (call useBackend)';
   const why = info.skipped.map((s) => `${s.name}: ${s.reason}`).join('; ');
   const from = info.source === 'env' ? `TRAINKIT_BACKEND=${info.requested}` : info.requested;
-  return `${info.name} (${from}${why ? `; skipped ${why}` : ''})`;
+  const threads = info.threads === undefined ? '' : `; ${info.threads} thread${info.threads === 1 ? '' : 's'}`;
+  const single = info.singleThreadReason ? ` (${info.singleThreadReason})` : '';
+  return `${info.name} (${from}${why ? `; skipped ${why}` : ''}${threads}${single})`;
 }

@@ -1,5 +1,7 @@
 import type { Parameter } from '../nn/parameter.js';
 import { tf } from '../tf.js';
+import { ADAM_UPDATE, type AdamUpdateAttrs } from './kernels/adam-update-kernel.js';
+import { runFusedUpdate } from './kernels/optimizer-kernels.js';
 import { type BaseOptions, Optimizer, type ParamGroup, type ParamGroupInit, type ParamState } from './optimizer.js';
 
 export interface AdamOptions extends BaseOptions {
@@ -17,6 +19,8 @@ export interface AdamOptions extends BaseOptions {
  *   g ← ∇θ (negated when maximize);  g ← g + λθ  (L2 weight decay λ, added to the gradient)
  *   m ← β₁m + (1 - β₁)g;  v ← β₂v + (1 - β₂)g²;  v̂ ← max(v̂, v) with amsgrad, else v̂ = v
  *   θ ← θ - (γ / (1 - β₁ᵗ))·m / (√v̂ / √(1 - β₂ᵗ) + ε)
+ *
+ * On the cpu and wasm backends the update runs as one fused kernel per parameter (kernels/adam-update-kernel.ts).
  */
 export class Adam extends Optimizer<AdamOptions> {
   /** AdamW's decoupled weight decay, θ ← θ(1 - γλ), instead of Adam's L2 term in the gradient. */
@@ -49,6 +53,34 @@ export class Adam extends Optimizer<AdamOptions> {
     const [beta1, beta2] = betas;
     const step = ((state.step as number | undefined) ?? 0) + 1;
     this.setState(state, 'step', step);
+    const fused = runFusedUpdate(
+      ADAM_UPDATE,
+      {
+        param,
+        grad,
+        expAvg: this.stateTensor(state, 'exp_avg') ?? tf.zerosLike(param),
+        expAvgSq: this.stateTensor(state, 'exp_avg_sq') ?? tf.zerosLike(param),
+        ...(amsgrad ? { maxExpAvgSq: this.stateTensor(state, 'max_exp_avg_sq') ?? tf.zerosLike(param) } : {}),
+      },
+      {
+        lr,
+        beta1,
+        beta2,
+        eps,
+        weightDecay,
+        step,
+        amsgrad,
+        maximize,
+        decoupled: this.decoupledWeightDecay,
+      } satisfies AdamUpdateAttrs,
+    );
+    if (fused) {
+      const [next, m, v, vMax] = fused as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor?];
+      this.setState(state, 'exp_avg', m);
+      this.setState(state, 'exp_avg_sq', v);
+      if (vMax) this.setState(state, 'max_exp_avg_sq', vMax);
+      return next;
+    }
     let g = maximize ? tf.neg(grad) : grad;
     let p = param;
     if (this.decoupledWeightDecay) p = tf.mul(p, 1 - lr * weightDecay);

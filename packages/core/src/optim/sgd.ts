@@ -1,5 +1,7 @@
 import type { Parameter } from '../nn/parameter.js';
 import { tf } from '../tf.js';
+import { runFusedUpdate } from './kernels/optimizer-kernels.js';
+import { SGD_UPDATE, type SGDUpdateAttrs } from './kernels/sgd-update-kernel.js';
 import { type BaseOptions, Optimizer, type ParamGroup, type ParamGroupInit, type ParamState } from './optimizer.js';
 
 export interface SGDOptions extends BaseOptions {
@@ -17,7 +19,8 @@ export interface SGDOptions extends BaseOptions {
  *   b ← g on the first step, else μb + (1 - τ)g  (momentum μ ≠ 0, dampening τ)
  *   g ← g + μb (nesterov) or b;  θ ← θ - γg
  *
- * The momentum buffer is stored as `momentum_buffer` (null while momentum is 0, as PyTorch stores None).
+ * The momentum buffer is stored as `momentum_buffer` (null while momentum is 0, as PyTorch stores None). On the cpu
+ * and wasm backends the update runs as one fused kernel per parameter (kernels/sgd-update-kernel.ts).
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(
@@ -41,6 +44,17 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected update(param: tf.Tensor, grad: tf.Tensor, group: ParamGroup<SGDOptions>, state: ParamState): tf.Tensor {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
+    const prevBuf = momentum !== 0 ? this.stateTensor(state, 'momentum_buffer') : undefined;
+    const fused = runFusedUpdate(
+      SGD_UPDATE,
+      { param, grad, ...(prevBuf ? { momentumBuffer: prevBuf } : {}) },
+      { lr, momentum, dampening, weightDecay, nesterov, maximize } satisfies SGDUpdateAttrs,
+    );
+    if (fused) {
+      const [next, buf] = fused as [tf.Tensor, tf.Tensor?];
+      this.setState(state, 'momentum_buffer', buf ?? null);
+      return next;
+    }
     let d = maximize ? tf.neg(grad) : grad;
     if (weightDecay !== 0) d = tf.add(d, tf.mul(param, weightDecay));
     if (momentum !== 0) {

@@ -5,6 +5,7 @@ import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
 import { depthwiseConv2dNativeBackpropFilter } from './depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInput } from './depthwise-conv2d-backprop-input.js';
+import { identity } from './identity.js';
 import { makeLeadingAxesReduce } from './leading-axes-reduce.js';
 import { maxPoolGrad } from './max-pool-grad.js';
 import { makeNumericPadding } from './numeric-padding.js';
@@ -32,6 +33,7 @@ export const WASM_KERNELS: readonly WasmKernel[] = [
   { name: tf.Conv2DBackpropInput, role: 'replace', make: () => conv2DBackpropInput },
   { name: tf.MaxPoolGrad, role: 'replace', make: () => maxPoolGrad },
   { name: tf.AvgPoolGrad, role: 'replace', make: () => avgPoolGrad },
+  { name: tf.Identity, role: 'replace', make: () => identity },
   { name: tf.BatchMatMul, role: 'replace', make: (stock) => makeBatchMatMul(requireStock(tf.BatchMatMul, stock)) },
   { name: tf._FusedMatMul, role: 'replace', make: (stock) => makeFusedMatMul(requireStock(tf._FusedMatMul, stock)) },
   { name: tf.Sum, role: 'replace', make: (stock) => makeLeadingAxesReduce(requireStock(tf.Sum, stock), 'sum') },

@@ -1,5 +1,5 @@
 import { tf } from '../../tf.js';
-import { toNCHW, toNHWC, withBatchDim } from './layout.js';
+import { nchwView, type Shaped, toNCHW, toNHWC, withBatchDim } from './layout.js';
 import { type IntOrPair, pair } from './ntuple.js';
 import { isOptions } from './options.js';
 import { checkPoolPadding } from './padding.js';
@@ -44,6 +44,26 @@ export function avgPool2d(
   const o: AvgPool2dOptions = isOptions<AvgPool2dOptions>(stride)
     ? stride
     : { stride, padding, ceilMode, countIncludePad, divisorOverride };
+  const g = avgPoolArgs(input, kernelSize, o);
+  return tf.tidy(() => withBatchDim(input, 4, (x) => toNCHW(avgPoolNHWC(toNHWC(x), g))));
+}
+
+/** avgPool2d on an NHWC activation [N, H, W, C], returning NHWC: Sequential's path between channels-last layers. */
+export function avgPool2dChannelsLast(xh: tf.Tensor4D, kernelSize: IntOrPair, o: AvgPool2dOptions): tf.Tensor4D {
+  const g = avgPoolArgs(nchwView(xh), kernelSize, o);
+  return tf.tidy(() => avgPoolNHWC(xh, g));
+}
+
+interface AvgPoolGeometry {
+  k: [number, number];
+  s: [number, number];
+  out: [number, number];
+  pads: [number, number][];
+  /** per output position, kH·kW over that window's divisor */
+  scale: Float32Array;
+}
+
+function avgPoolArgs(input: Shaped, kernelSize: IntOrPair, o: AvgPool2dOptions): AvgPoolGeometry {
   checkImageInput('avg_pool2d', input);
   const k = pair(kernelSize, 'avg_pool2d kernel_size');
   const s = o.stride == null ? k : pair(o.stride, 'avg_pool2d stride');
@@ -58,11 +78,10 @@ export function avgPool2d(
   for (let i = 0; i < out[0]; i++) {
     for (let j = 0; j < out[1]; j++) scale[i * out[1] + j] = (k[0] * k[1]) / (o.divisorOverride ?? dh[i]! * dw[j]!);
   }
-  return tf.tidy(() =>
-    withBatchDim(input, 4, (x) => {
-      const y = tf.avgPool(padOrCrop(toNHWC(x), pads, 0), k, s, 'valid');
-      const rescaled = scale.every((v) => v === 1) ? y : tf.mul(y, tf.tensor4d(scale, [1, out[0], out[1], 1]));
-      return toNCHW(rescaled);
-    }),
-  );
+  return { k, s, out, pads, scale };
+}
+
+function avgPoolNHWC(xh: tf.Tensor4D, { k, s, out, pads, scale }: AvgPoolGeometry): tf.Tensor4D {
+  const y = tf.avgPool(padOrCrop(xh, pads, 0), k, s, 'valid');
+  return scale.every((v) => v === 1) ? y : tf.mul(y, tf.tensor4d(scale, [1, out[0], out[1], 1]));
 }

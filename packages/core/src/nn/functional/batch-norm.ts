@@ -40,13 +40,36 @@ export function batchNorm(
       ? weight
       : { weight: weight as tf.Tensor | null | undefined, bias, training, momentum, eps };
   if (input.rank < 2) throw new ShapeError('batch_norm', `expected input [N, C, *], got ${formatShape(input.shape)}`);
-  const c = input.shape[1]!;
+  return normalizePerChannel(input, 1, runningMean, runningVar, o);
+}
+
+/**
+ * batchNorm on an NHWC activation [N, H, W, C] (channels last), returning NHWC: Sequential's path between
+ * channels-last layers. The statistics are the same per-channel ones; only the channel axis moves.
+ */
+export function batchNormChannelsLast(
+  xh: tf.Tensor4D,
+  runningMean: tf.Tensor | null,
+  runningVar: tf.Tensor | null,
+  o: BatchNormOptions,
+): tf.Tensor4D {
+  return normalizePerChannel(xh, 3, runningMean, runningVar, o) as tf.Tensor4D;
+}
+
+function normalizePerChannel(
+  input: tf.Tensor,
+  channelAxis: number,
+  runningMean: tf.Tensor | null,
+  runningVar: tf.Tensor | null,
+  o: BatchNormOptions,
+): tf.Tensor {
+  const c = input.shape[channelAxis]!;
   checkStat('running_mean', runningMean, c);
   checkStat('running_var', runningVar, c);
   checkStat('weight', o.weight, c);
   checkStat('bias', o.bias, c);
-  const statShape = input.shape.map((_, i) => (i === 1 ? c : 1));
-  const axes = input.shape.map((_, i) => i).filter((i) => i !== 1);
+  const statShape = input.shape.map((_, i) => (i === channelAxis ? c : 1));
+  const axes = input.shape.map((_, i) => i).filter((i) => i !== channelAxis);
   const perChannel = (t: tf.Tensor) => tf.reshape(t, statShape);
   const isTraining = o.training ?? false;
   const m = o.momentum ?? 0.1;
@@ -56,9 +79,10 @@ export function batchNorm(
     if (isTraining) {
       const n = input.size / c;
       if (n <= 1) {
+        const shape = channelAxis === 1 ? input.shape : [input.shape[0]!, c, ...input.shape.slice(1, -1)];
         throw new ShapeError(
           'batch_norm',
-          `expected more than 1 value per channel when training, got input ${formatShape(input.shape)}`,
+          `expected more than 1 value per channel when training, got input ${formatShape(shape)}`,
         );
       }
       const mean = tf.mean(input, axes, true);

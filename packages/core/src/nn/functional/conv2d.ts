@@ -1,6 +1,6 @@
 import { tf } from '../../tf.js';
-import { checkConvArgs, checkKernelFits, convolve2d } from './convolution.js';
-import { withBatchDim } from './layout.js';
+import { checkConvArgs, checkKernelFits, convolve2d, convolve2dChannelsLast } from './convolution.js';
+import { nchwView, type Shaped, withBatchDim } from './layout.js';
 import { type IntOrPair, pair } from './ntuple.js';
 import { isOptions } from './options.js';
 import { convPadding } from './padding.js';
@@ -29,6 +29,22 @@ export function conv2d(
   groups = 1,
 ): tf.Tensor {
   const o: Conv2dOptions = isOptions<Conv2dOptions>(stride) ? stride : { stride, padding, dilation, groups };
+  const a = conv2dArgs(input, weight, bias, o);
+  return tf.tidy(() => withBatchDim(input, 4, (x) => convolve2d(x, weight, bias, a.stride, a.pads, a.dilation, a.groups)));
+}
+
+/** conv2d on an NHWC activation [N, H, W, C], returning NHWC: Sequential's path between channels-last layers. */
+export function conv2dChannelsLast(
+  xh: tf.Tensor4D,
+  weight: tf.Tensor,
+  bias: tf.Tensor | null | undefined,
+  o: Conv2dOptions,
+): tf.Tensor4D {
+  const a = conv2dArgs(nchwView(xh), weight, bias, o);
+  return tf.tidy(() => convolve2dChannelsLast(xh, weight, bias, a.stride, a.pads, a.dilation, a.groups));
+}
+
+function conv2dArgs(input: Shaped, weight: tf.Tensor, bias: tf.Tensor | null | undefined, o: Conv2dOptions) {
   const g = o.groups ?? 1;
   checkConvArgs('conv2d', input, weight, bias, g, ['H', 'W']);
   const kernel = weight.shape.slice(2);
@@ -36,5 +52,5 @@ export function conv2d(
   const d = pair(o.dilation ?? 1, 'conv2d dilation');
   const pads = convPadding('conv2d', o.padding ?? 0, kernel, d, s);
   checkKernelFits('conv2d', input, kernel, d, pads);
-  return tf.tidy(() => withBatchDim(input, 4, (x) => convolve2d(x, weight, bias, s, pads, d, g)));
+  return { stride: s, pads, dilation: d, groups: g };
 }

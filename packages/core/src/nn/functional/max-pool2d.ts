@@ -1,5 +1,5 @@
 import { tf } from '../../tf.js';
-import { toNCHW, toNHWC, withBatchDim } from './layout.js';
+import { nchwView, type Shaped, toNCHW, toNHWC, withBatchDim } from './layout.js';
 import { type IntOrPair, pair } from './ntuple.js';
 import { isOptions } from './options.js';
 import { checkPoolPadding } from './padding.js';
@@ -31,6 +31,25 @@ export function maxPool2d(
   ceilMode = false,
 ): tf.Tensor {
   const o: MaxPool2dOptions = isOptions<MaxPool2dOptions>(stride) ? stride : { stride, padding, dilation, ceilMode };
+  const g = maxPoolArgs(input, kernelSize, o);
+  return tf.tidy(() => withBatchDim(input, 4, (x) => toNCHW(maxPoolNHWC(toNHWC(x), g))));
+}
+
+/** maxPool2d on an NHWC activation [N, H, W, C], returning NHWC: Sequential's path between channels-last layers. */
+export function maxPool2dChannelsLast(xh: tf.Tensor4D, kernelSize: IntOrPair, o: MaxPool2dOptions): tf.Tensor4D {
+  const g = maxPoolArgs(nchwView(xh), kernelSize, o);
+  return tf.tidy(() => maxPoolNHWC(xh, g));
+}
+
+interface MaxPoolGeometry {
+  k: [number, number];
+  s: [number, number];
+  d: [number, number];
+  out: [number, number];
+  pads: [number, number][];
+}
+
+function maxPoolArgs(input: Shaped, kernelSize: IntOrPair, o: MaxPool2dOptions): MaxPoolGeometry {
   checkImageInput('max_pool2d', input);
   const k = pair(kernelSize, 'max_pool2d kernel_size');
   const s = o.stride == null ? k : pair(o.stride, 'max_pool2d stride');
@@ -38,20 +57,20 @@ export function maxPool2d(
   const d = pair(o.dilation ?? 1, 'max_pool2d dilation');
   checkPoolPadding('max_pool2d', k, p);
   const { out, pads } = poolGeometry('max_pool2d', input, k, s, p, d, o.ceilMode ?? false);
-  return tf.tidy(() =>
-    withBatchDim(input, 4, (x) => {
-      const padded = padOrCrop(toNHWC(x), pads, Number.NEGATIVE_INFINITY);
-      if (d[0] === 1 && d[1] === 1) return toNCHW(tf.maxPool(padded, k, s, 'valid'));
-      // tfjs pools have no dilation: take each kernel tap's strided view and keep the running maximum (ties stay
-      // with the earlier tap, so the gradient goes to the first maximum as in PyTorch).
-      let y: tf.Tensor | undefined;
-      for (let i = 0; i < k[0]; i++) {
-        for (let j = 0; j < k[1]; j++) {
-          const tap = takeEvery(takeEvery(padded, 1, i * d[0], s[0], out[0]), 2, j * d[1], s[1], out[1]);
-          y = y ? tf.maximum(y, tap) : tap;
-        }
-      }
-      return toNCHW(y!);
-    }),
-  );
+  return { k, s, d, out, pads };
+}
+
+function maxPoolNHWC(xh: tf.Tensor4D, { k, s, d, out, pads }: MaxPoolGeometry): tf.Tensor4D {
+  const padded = padOrCrop(xh, pads, Number.NEGATIVE_INFINITY);
+  if (d[0] === 1 && d[1] === 1) return tf.maxPool(padded, k, s, 'valid');
+  // tfjs pools have no dilation: take each kernel tap's strided view and keep the running maximum (ties stay
+  // with the earlier tap, so the gradient goes to the first maximum as in PyTorch).
+  let y: tf.Tensor | undefined;
+  for (let i = 0; i < k[0]; i++) {
+    for (let j = 0; j < k[1]; j++) {
+      const tap = takeEvery(takeEvery(padded, 1, i * d[0], s[0], out[0]), 2, j * d[1], s[1], out[1]);
+      y = y ? tf.maximum(y, tap) : tap;
+    }
+  }
+  return y as tf.Tensor4D;
 }

@@ -2,6 +2,7 @@ import type { tf } from '../../tf.js';
 import { type GeluApproximate, gelu, leakyRelu, relu, sigmoid, tanh } from '../functional/activations.js';
 import { isOptions } from '../functional/options.js';
 import { logSoftmax, softmax } from '../functional/softmax.js';
+import { forwardChannelsLast } from '../channels-last.js';
 import { Module } from '../module.js';
 import { pyRepr } from '../py-repr.js';
 import { asLayer } from './layer-errors.js';
@@ -11,6 +12,10 @@ import { pyFloat } from './py-float.js';
 export class ReLU extends Module {
   forward(input: tf.Tensor): tf.Tensor {
     return relu(input);
+  }
+
+  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
+    return relu(xh) as tf.Tensor4D;
   }
 }
 
@@ -29,6 +34,10 @@ export class LeakyReLU extends Module {
     return leakyRelu(input, this.negativeSlope);
   }
 
+  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
+    return leakyRelu(xh, this.negativeSlope) as tf.Tensor4D;
+  }
+
   override extraRepr(): string {
     return `negative_slope=${pyFloat(this.negativeSlope)}`;
   }
@@ -39,12 +48,20 @@ export class Sigmoid extends Module {
   forward(input: tf.Tensor): tf.Tensor {
     return sigmoid(input);
   }
+
+  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
+    return sigmoid(xh) as tf.Tensor4D;
+  }
 }
 
 /** tanh(x), as torch.nn.Tanh. */
 export class Tanh extends Module {
   forward(input: tf.Tensor): tf.Tensor {
     return tanh(input);
+  }
+
+  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
+    return tanh(xh) as tf.Tensor4D;
   }
 }
 
@@ -64,6 +81,10 @@ export class GELU extends Module {
 
   forward(input: tf.Tensor): tf.Tensor {
     return gelu(input, this.approximate);
+  }
+
+  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
+    return gelu(xh, this.approximate) as tf.Tensor4D;
   }
 
   override extraRepr(): string {

@@ -1,5 +1,7 @@
 import { tf } from '../../tf.js';
-import { batchNorm } from '../functional/batch-norm.js';
+import { forwardChannelsLast } from '../channels-last.js';
+import { type BatchNormOptions as NormOptions, batchNorm, batchNormChannelsLast } from '../functional/batch-norm.js';
+import { nchwView, type Shaped } from '../functional/layout.js';
 import { Module } from '../module.js';
 import { formatShape, ModuleError } from '../module-error.js';
 import { Parameter } from '../parameter.js';
@@ -56,9 +58,9 @@ export abstract class BatchNorm extends Module {
   }
 
   /** Throws a ModuleError unless the input has this layer's rank and numFeatures channels. */
-  protected abstract checkInput(input: tf.Tensor): void;
+  protected abstract checkInput(input: Shaped): void;
 
-  protected badInput(expected: string, input: tf.Tensor): ModuleError {
+  protected badInput(expected: string, input: Shaped): ModuleError {
     return new ModuleError(this, `expected input ${expected}, got ${formatShape(input.shape)}`);
   }
 
@@ -76,6 +78,11 @@ export abstract class BatchNorm extends Module {
 
   forward(input: tf.Tensor): tf.Tensor {
     this.checkInput(input);
+    return this.normalize((running, o) => batchNorm(input, running('running_mean'), running('running_var'), o));
+  }
+
+  /** Counts the batch and runs `fn` with the running statistics (or null) and this step's options. */
+  protected normalize<T>(fn: (running: (name: string) => tf.Tensor | null, o: NormOptions) => T): T {
     let factor = this.momentum ?? 0;
     if (this.training && this.trackRunningStats) {
       const count = this.getBuffer('num_batches_tracked') as tf.Variable;
@@ -85,7 +92,7 @@ export abstract class BatchNorm extends Module {
     // without tracked statistics there are no buffers, and batch statistics normalise in eval mode too
     const running = (name: string) => (this.trackRunningStats ? this.getBuffer(name) : null);
     return asLayer(this, () =>
-      batchNorm(input, running('running_mean'), running('running_var'), {
+      fn(running, {
         weight: this.weight?.data,
         bias: this.bias?.data,
         training: this.training || !this.trackRunningStats,
@@ -102,7 +109,7 @@ export abstract class BatchNorm extends Module {
 
 /** Batch normalisation of [N, C] or [N, C, L] inputs, as torch.nn.BatchNorm1d. */
 export class BatchNorm1d extends BatchNorm {
-  protected checkInput(input: tf.Tensor): void {
+  protected checkInput(input: Shaped): void {
     if ((input.rank !== 2 && input.rank !== 3) || input.shape[1] !== this.numFeatures) {
       throw this.badInput(`[N, ${this.numFeatures}] or [N, ${this.numFeatures}, L]`, input);
     }
@@ -111,9 +118,14 @@ export class BatchNorm1d extends BatchNorm {
 
 /** Batch normalisation of [N, C, H, W] images, as torch.nn.BatchNorm2d. */
 export class BatchNorm2d extends BatchNorm {
-  protected checkInput(input: tf.Tensor): void {
+  protected checkInput(input: Shaped): void {
     if (input.rank !== 4 || input.shape[1] !== this.numFeatures) {
       throw this.badInput(`[N, ${this.numFeatures}, H, W]`, input);
     }
+  }
+
+  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
+    this.checkInput(nchwView(xh));
+    return this.normalize((running, o) => batchNormChannelsLast(xh, running('running_mean'), running('running_var'), o));
   }
 }

@@ -1,5 +1,6 @@
 import type { tf } from '../../tf.js';
-import { conv2d } from '../functional/conv2d.js';
+import { forwardChannelsLast } from '../channels-last.js';
+import { conv2d, conv2dChannelsLast } from '../functional/conv2d.js';
 import type { IntOrPair } from '../functional/ntuple.js';
 import { ConvNd, type ConvOptions } from './conv.js';
 import { asLayer } from './layer-errors.js';
@@ -16,14 +17,19 @@ export class Conv2d extends ConvNd {
   }
 
   forward(input: tf.Tensor): tf.Tensor {
-    const { stride, padding, dilation, groups } = this;
-    return asLayer(this, () =>
-      conv2d(input, this.weight.data, this.bias?.data, {
-        stride: stride as [number, number],
-        padding: padding as [number, number] | 'same' | 'valid',
-        dilation: dilation as [number, number],
-        groups,
-      }),
-    );
+    return asLayer(this, () => conv2d(input, this.weight.data, this.bias?.data, this.#options()));
+  }
+
+  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
+    return asLayer(this, () => conv2dChannelsLast(xh, this.weight.data, this.bias?.data, this.#options()));
+  }
+
+  #options() {
+    return {
+      stride: this.stride as [number, number],
+      padding: this.padding as [number, number] | 'same' | 'valid',
+      dilation: this.dilation as [number, number],
+      groups: this.groups,
+    };
   }
 }

@@ -1,0 +1,84 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The functions the oneDNN addon exports; each reads and writes the given Float32Arrays in place. */
+export interface NativeAddon {
+  dnnlVersion: string;
+  /**
+   * x NHWC, w HWIO → y NHWC; dims N,H,W,C, OC,KH,KW, OH,OW, sH,sW, dH,dW, padTop,padLeft, and optionally
+   * hasBias, relu (then `bias`, length OC, is added and relu applied inside the primitive)
+   */
+  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, dims: Int32Array, bias?: Float32Array): void;
+  conv2dBackwardData(dy: Float32Array, w: Float32Array, dx: Float32Array, dims: Int32Array): void;
+  conv2dBackwardWeights(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: Int32Array): void;
+  /** dims N,H,W,C, OH,OW, KH,KW, sH,sW, padTop,padLeft, kind (0 max, 1 avg over valid pixels, 2 avg over the whole window) */
+  pool2d(x: Float32Array, y: Float32Array, dims: Int32Array): void;
+  pool2dBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, dims: Int32Array): void;
+  /** dims batchA, batchB, M, N, K, transposeA, transposeB */
+  matmul(a: Float32Array, b: Float32Array, c: Float32Array, dims: Int32Array): void;
+  /** key rank, shape[rank], perm[rank] */
+  transpose(x: Float32Array, y: Float32Array, key: Int32Array): void;
+  /** key rank, shape[rank], reduced[rank] (1 = summed) */
+  sum(x: Float32Array, y: Float32Array, key: Int32Array): void;
+  /** key kind (0 add, 1 sub, 2 mul, 3 div), rank, aShape[rank], bShape[rank]; b broadcasts into a */
+  binary(a: Float32Array, b: Float32Array, y: Float32Array, key: Int32Array): void;
+  /** key kind (0 sqrt, 1 square, 2 relu, 3 exp, 4 log, 5 abs, 6 neg), size */
+  eltwise(x: Float32Array, y: Float32Array, key: Int32Array): void;
+}
+
+export interface NativeStatus {
+  available: boolean;
+  /** why it is not available, with what to run; 'oneDNN x.y.z' when it is */
+  reason: string;
+}
+
+// src/addon.ts and dist/index.{js,cjs} both sit one level below the package root.
+const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+const addonPath = join(packageRoot, 'build', 'Release', 'trainkit_native.node');
+const REBUILD = 'then pnpm rebuild @trainkit/backend-native';
+
+let loaded: { addon?: NativeAddon; status: NativeStatus } | undefined;
+
+function buildReason(): string {
+  // scripts/install.mjs records why it did not build (no libdnnl-dev, no compiler …).
+  try {
+    const status = JSON.parse(readFileSync(join(packageRoot, 'build-status.json'), 'utf8')) as { reason?: string };
+    if (status.reason && status.reason !== 'built') return status.reason;
+  } catch {
+    // no status file: the install script never ran (pnpm did not allow it)
+  }
+  return `the install script did not run — allow it in pnpm-workspace.yaml (allowBuilds), ${REBUILD}`;
+}
+
+function load(): { addon?: NativeAddon; status: NativeStatus } {
+  if (process.env.TRAINKIT_DISABLE_NATIVE === '1') {
+    return { status: { available: false, reason: 'disabled by TRAINKIT_DISABLE_NATIVE=1' } };
+  }
+  if (!existsSync(addonPath)) return { status: { available: false, reason: `addon not built: ${buildReason()}` } };
+  // OpenMP reads these when libgomp loads with the addon: spinning waiters would steal the cores Node's own
+  // threads (GC, I/O) need between kernels, and one thread per core is oneDNN's sweet spot.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  try {
+    const addon = createRequire(import.meta.url)(addonPath) as NativeAddon;
+    return { addon, status: { available: true, reason: `oneDNN ${addon.dnnlVersion}` } };
+  } catch (err) {
+    const first = String((err as Error).message).split('\n')[0] ?? '';
+    const hint = /libdnnl/.test(first) ? `libdnnl not found — apt-get install libdnnl-dev, ${REBUILD}` : REBUILD;
+    return { status: { available: false, reason: `addon failed to load (${first}); ${hint}` } };
+  }
+}
+
+/** Whether the oneDNN addon is built and loads here, and if not, why and what to run. */
+export function nativeStatus(): NativeStatus {
+  loaded ??= load();
+  return loaded.status;
+}
+
+/** The loaded addon; throws with nativeStatus().reason when it is not available. */
+export function nativeAddon(): NativeAddon {
+  loaded ??= load();
+  if (!loaded.addon) throw new Error(`@trainkit/backend-native: ${loaded.status.reason}`);
+  return loaded.addon;
+}

@@ -1,0 +1,73 @@
+import { tf } from '@trainkit/core';
+import { nativeAddon } from './addon.js';
+import { convKernels } from './kernels/conv.js';
+import { eltwiseKernels } from './kernels/eltwise.js';
+import { layoutKernels } from './kernels/layout.js';
+import { matmulKernels } from './kernels/matmul.js';
+import { poolKernels } from './kernels/pool.js';
+
+/** The name the backend registers under with tfjs, for tf.setBackend and useBackend. */
+export const NATIVE_BACKEND = 'native';
+
+/** Kernel names that run on oneDNN; every other kernel is tfjs's cpu kernel, registered for 'native' too. */
+export const NATIVE_KERNELS: readonly string[] = [
+  tf.Conv2D,
+  tf.FusedConv2D,
+  tf.Conv2DBackpropInput,
+  tf.Conv2DBackpropFilter,
+  tf.MaxPool,
+  tf.MaxPoolGrad,
+  tf.AvgPool,
+  tf.AvgPoolGrad,
+  tf.BatchMatMul,
+  tf._FusedMatMul,
+  tf.Transpose,
+  tf.Sum,
+  tf.Add,
+  tf.Sub,
+  tf.Multiply,
+  tf.RealDiv,
+  tf.Sqrt,
+  tf.Square,
+  tf.Relu,
+  tf.Exp,
+  tf.Log,
+  tf.Abs,
+  tf.Neg,
+];
+
+/**
+ * Registers the tfjs backend 'native': a fresh instance of tfjs's cpu backend class (so tensors are the same typed
+ * arrays the cpu kernels read and the addon reads and writes in place), every cpu kernel copied under 'native', and
+ * the hot kernels replaced by oneDNN ones. Throws with nativeStatus().reason when the addon is not available.
+ * Registering twice is a no-op.
+ */
+export function registerNativeBackend(): void {
+  const addon = nativeAddon();
+  if (tf.findBackendFactory(NATIVE_BACKEND)) return;
+  const cpu = tf.findBackend('cpu');
+  if (!cpu) throw new Error('@trainkit/backend-native: tfjs has no cpu backend to build on');
+  const Cpu = cpu.constructor as new () => tf.KernelBackend;
+  // Priority below cpu's: tfjs never picks 'native' on its own; trainkit's useBackend chooses it explicitly.
+  tf.registerBackend(
+    NATIVE_BACKEND,
+    () => {
+      const backend = new Cpu();
+      // the cpu backend's "Hi, looks like you are running TensorFlow.js in Node.js" banner
+      (backend as unknown as { firstUse: boolean }).firstUse = false;
+      return backend;
+    },
+    -1,
+  );
+  for (const config of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
+  for (const config of [
+    ...convKernels(addon),
+    ...poolKernels(addon),
+    ...matmulKernels(addon),
+    ...layoutKernels(addon),
+    ...eltwiseKernels(addon),
+  ]) {
+    tf.unregisterKernel(config.kernelName, NATIVE_BACKEND);
+    tf.registerKernel(config);
+  }
+}

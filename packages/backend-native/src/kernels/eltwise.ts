@@ -1,0 +1,28 @@
+import { tf } from '@trainkit/core';
+import type { NativeAddon } from '../addon.js';
+import { floats, type NativeBody, nativeKernel, uninitialised } from './util.js';
+
+/** Kernel name → the addon's eltwise kind (src/native/eltwise.cc). */
+const KINDS: [string, number][] = [
+  [tf.Sqrt, 0],
+  [tf.Square, 1],
+  [tf.Relu, 2],
+  [tf.Exp, 3],
+  [tf.Log, 4],
+  [tf.Abs, 5],
+  [tf.Neg, 6],
+];
+
+export function eltwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
+  return KINDS.map(([name, kind]) => {
+    const body: NativeBody = ({ inputs, backend }) => {
+      const { x } = inputs as { x: tf.TensorInfo };
+      const xv = floats(backend, x);
+      if (!xv) return undefined;
+      const y = uninitialised(xv.length);
+      addon.eltwise(xv, y, Int32Array.of(kind, xv.length));
+      return backend.makeTensorInfo(x.shape, 'float32', y);
+    };
+    return nativeKernel(name, body);
+  });
+}

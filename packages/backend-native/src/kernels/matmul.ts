@@ -1,0 +1,80 @@
+import { tf } from '@trainkit/core';
+import type { NativeAddon } from '../addon.js';
+import { type CpuLikeBackend, floats, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
+
+interface Product {
+  values: Float32Array;
+  shape: number[];
+  /** columns of the result: a bias of this length broadcasts over rows */
+  n: number;
+}
+
+/**
+ * a·b with optional transposes over broadcast batch dims, on oneDNN's sgemm; undefined for what it does not take
+ * (non-float data, batches that broadcast other than 1-against-n).
+ */
+function product(
+  addon: NativeAddon,
+  backend: CpuLikeBackend,
+  a: tf.TensorInfo,
+  b: tf.TensorInfo,
+  transposeA: boolean,
+  transposeB: boolean,
+): Product | undefined {
+  const av = floats(backend, a);
+  const bv = floats(backend, b);
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  if (!av || !bv || ra < 2 || rb < 2) return undefined;
+  const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+  const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+  const kb = transposeB ? b.shape[rb - 1]! : b.shape[rb - 2]!;
+  const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+  if (k !== kb || m * n === 0) return undefined;
+  const batchDimsA = a.shape.slice(0, -2);
+  const batchDimsB = b.shape.slice(0, -2);
+  let batchA = sizeOf(batchDimsA);
+  const batchB = sizeOf(batchDimsB);
+  if (batchA !== batchB && batchA !== 1 && batchB !== 1) return undefined;
+  if (batchA === batchB && batchA !== 1 && batchDimsA.join() !== batchDimsB.join()) return undefined;
+  const outShape = [...tf.backend_util.assertAndGetBroadcastShape(batchDimsA, batchDimsB), m, n];
+  // A stack of row-major a's against one b is a single tall product: one sgemm instead of a loop.
+  let rows = m;
+  if (batchB === 1 && batchA > 1 && !transposeA) {
+    rows = m * batchA;
+    batchA = 1;
+  }
+  const values = uninitialised(sizeOf(outShape));
+  addon.matmul(av, bv, values, Int32Array.of(batchA, batchB, rows, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0));
+  return { values, shape: outShape, n };
+}
+
+export function matmulKernels(addon: NativeAddon): tf.KernelConfig[] {
+  const batchMatMul: NativeBody = ({ inputs, backend, attrs }) => {
+    const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
+    const p = product(addon, backend, a, b, Boolean(attrs.transposeA), Boolean(attrs.transposeB));
+    return p && backend.makeTensorInfo(p.shape, 'float32', p.values);
+  };
+
+  // Linear's matmul + bias (+ relu) in one pass over the output; prelu and the rarer activations go to cpu.
+  const fusedMatMul: NativeBody = ({ inputs, backend, attrs }) => {
+    const { a, b, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
+    const activation = (attrs.activation as string | undefined) ?? 'linear';
+    if (!a || !b || preluActivationWeights || (activation !== 'linear' && activation !== 'relu')) return undefined;
+    const biasValues = bias ? floats(backend, bias) : undefined;
+    if (bias && !biasValues) return undefined;
+    const p = product(addon, backend, a, b, Boolean(attrs.transposeA), Boolean(attrs.transposeB));
+    if (!p) return undefined;
+    if (biasValues && biasValues.length !== p.n && biasValues.length !== 1) return undefined;
+    const y = p.values;
+    const cols = p.n;
+    if (biasValues) {
+      const scalar = biasValues.length === 1;
+      for (let i = 0; i < y.length; i++) y[i]! += biasValues[scalar ? 0 : i % cols]!;
+    }
+    if (activation === 'relu') for (let i = 0; i < y.length; i++) y[i] = Math.max(y[i]!, 0); // NaN stays NaN, as in tfjs
+    return backend.makeTensorInfo(p.shape, 'float32', y);
+  };
+
+  return [nativeKernel(tf.BatchMatMul, batchMatMul), nativeKernel(tf._FusedMatMul, fusedMatMul)];
+}

@@ -1,0 +1,75 @@
+// Shared helpers for the addon: the one oneDNN engine and stream, N-API argument unpacking, and Staged, which
+// moves a plain (tfjs NHWC / HWIO) buffer into the layout a primitive chose and back.
+#pragma once
+#include <node_api.h>
+
+#include <dnnl.hpp>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace tk {
+
+using dt = dnnl::memory::data_type;
+using tag = dnnl::memory::format_tag;
+using dims = dnnl::memory::dims;
+
+dnnl::engine& eng();
+dnnl::stream& strm();
+
+/** The data pointer of a Float32Array argument (already offset by its byteOffset). */
+float* floatArg(napi_env env, napi_value v, size_t* length = nullptr);
+/** An Int32Array argument copied into a vector; it doubles as the primitive-cache key. */
+std::vector<int> intsArg(napi_env env, napi_value v);
+
+/** Wraps a C++ body into an N-API callback that turns C++ exceptions (dnnl::error included) into JS errors. */
+template <typename Fn>
+napi_value guarded(napi_env env, napi_callback_info info, size_t argc, Fn fn) {
+  napi_value argv[8];
+  size_t got = 8;
+  napi_get_cb_info(env, info, &got, argv, nullptr, nullptr);
+  try {
+    if (got < argc) throw std::runtime_error("expected " + std::to_string(argc) + " arguments");
+    fn(argv);
+  } catch (const std::exception& e) {
+    napi_throw_error(env, nullptr, e.what());
+  }
+  return nullptr;
+}
+
+/**
+ * A tensor as tfjs stores it (`user`, plain layout, wrapping the typed array in place) and as the primitive wants
+ * it (`inner`). When they differ, `inner` is a buffer this cache entry owns and a reorder converts between them;
+ * when they agree, both are the same memory and nothing is copied.
+ */
+struct Staged {
+  dnnl::memory user, inner;
+  dnnl::reorder convert;
+  bool reordered = false;
+
+  Staged() = default;
+  Staged(const dnnl::memory::desc& userMd, const dnnl::memory::desc& innerMd, bool isInput)
+      : user(userMd, eng(), DNNL_MEMORY_NONE) {
+    if (userMd != innerMd) {
+      inner = dnnl::memory(innerMd, eng());
+      convert = isInput ? dnnl::reorder(user, inner) : dnnl::reorder(inner, user);
+      reordered = true;
+    } else {
+      inner = user;
+    }
+  }
+  /** Points at an input's data and brings it into the primitive's layout. */
+  void load(const float* p) {
+    user.set_data_handle(const_cast<float*>(p));
+    if (reordered) convert.execute(strm(), user, inner);
+  }
+  /** Points at an output's data; call store() after the primitive ran. */
+  void bind(float* p) { user.set_data_handle(p); }
+  void store() {
+    if (reordered) convert.execute(strm(), inner, user);
+  }
+};
+
+}  // namespace tk

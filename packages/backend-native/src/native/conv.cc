@@ -1,0 +1,162 @@
+// Conv2D forward, backward-data and backward-weights on oneDNN. tfjs hands NHWC activations and HWIO filters;
+// every primitive is created with format_tag::any so oneDNN picks its blocked layouts (plain layouts make it fall
+// back to im2col + GEMM, about 3x slower), and Staged reorders at the edges. Primitives and their scratch buffers
+// are cached per shape.
+#include "common.h"
+
+namespace tk {
+namespace {
+
+using namespace dnnl;
+
+// dims layout (from the TS side): N,H,W,C, OC,KH,KW, OH,OW, sH,sW, dH,dW, padTop,padLeft [, hasBias, relu]
+struct ConvShape {
+  memory::dims src, wei, dst, strides, dil, pl, pr;
+  bool bias = false, relu = false;
+  explicit ConvShape(const std::vector<int>& d) {
+    if (d.size() != 15 && d.size() != 17) throw std::runtime_error("conv2d: expected 15 or 17 dims");
+    if (d.size() == 17) bias = d[15] != 0, relu = d[16] != 0;
+    const long N = d[0], H = d[1], W = d[2], C = d[3], OC = d[4], KH = d[5], KW = d[6], OH = d[7], OW = d[8];
+    const long sH = d[9], sW = d[10], dH = d[11], dW = d[12], pT = d[13], pL = d[14];
+    src = {N, C, H, W};
+    wei = {OC, C, KH, KW};
+    dst = {N, OC, OH, OW};
+    strides = {sH, sW};
+    dil = {dH - 1, dW - 1};  // oneDNN counts the gaps, tfjs the step
+    pl = {pT, pL};
+    // The right/bottom padding that makes the output size exact, which is what tfjs's own rounding produced.
+    pr = {(OH - 1) * sH + (KH - 1) * dH + 1 - H - pT, (OW - 1) * sW + (KW - 1) * dW + 1 - W - pL};
+  }
+  memory::desc any(const memory::dims& d) const { return memory::desc(d, dt::f32, tag::any); }
+  memory::desc nhwc(const memory::dims& d) const { return memory::desc(d, dt::f32, tag::nhwc); }
+  memory::desc hwio() const { return memory::desc(wei, dt::f32, tag::hwio); }
+};
+
+// The forward of a layer's conv: bias added and relu applied inside the primitive (tfjs's FusedConv2D).
+convolution_forward::primitive_desc forwardPd(const ConvShape& s, bool fused = false) {
+  const auto kind = prop_kind::forward_training;
+  const auto alg = algorithm::convolution_direct;
+  if (!fused || !s.bias) {
+    convolution_forward::desc d(kind, alg, s.any(s.src), s.any(s.wei), s.any(s.dst), s.strides, s.dil, s.pl, s.pr);
+    return convolution_forward::primitive_desc(d, eng());
+  }
+  memory::desc bias({s.wei[0]}, dt::f32, tag::x);
+  convolution_forward::desc d(kind, alg, s.any(s.src), s.any(s.wei), bias, s.any(s.dst), s.strides, s.dil, s.pl,
+                              s.pr);
+  primitive_attr attr;
+  if (s.relu) {
+    post_ops ops;
+    ops.append_eltwise(1.f, algorithm::eltwise_relu, 0.f, 0.f);
+    attr.set_post_ops(ops);
+  }
+  return convolution_forward::primitive_desc(d, attr, eng());
+}
+
+struct Forward {
+  convolution_forward prim;
+  Staged x, w, y;
+  memory bias;
+  bool hasBias = false;
+  explicit Forward(const ConvShape& s) {
+    if (s.relu && !s.bias) throw std::runtime_error("conv2d: relu is fused with a bias only");
+    auto pd = forwardPd(s, true);
+    hasBias = s.bias;
+    if (hasBias) bias = memory(pd.bias_desc(), eng(), DNNL_MEMORY_NONE);
+    prim = convolution_forward(pd);
+    x = Staged(s.nhwc(s.src), pd.src_desc(), true);
+    w = Staged(s.hwio(), pd.weights_desc(), true);
+    y = Staged(s.nhwc(s.dst), pd.dst_desc(), false);
+  }
+};
+
+struct BackwardData {
+  convolution_backward_data prim;
+  Staged dy, w, dx;
+  explicit BackwardData(const ConvShape& s) {
+    convolution_backward_data::desc d(algorithm::convolution_direct, s.any(s.src), s.any(s.wei), s.any(s.dst),
+                                      s.strides, s.dil, s.pl, s.pr);
+    convolution_backward_data::primitive_desc pd(d, eng(), forwardPd(s));
+    prim = convolution_backward_data(pd);
+    dy = Staged(s.nhwc(s.dst), pd.diff_dst_desc(), true);
+    w = Staged(s.hwio(), pd.weights_desc(), true);
+    dx = Staged(s.nhwc(s.src), pd.diff_src_desc(), false);
+  }
+};
+
+struct BackwardWeights {
+  convolution_backward_weights prim;
+  Staged x, dy, dw;
+  explicit BackwardWeights(const ConvShape& s) {
+    convolution_backward_weights::desc d(algorithm::convolution_direct, s.any(s.src), s.any(s.wei), s.any(s.dst),
+                                         s.strides, s.dil, s.pl, s.pr);
+    convolution_backward_weights::primitive_desc pd(d, eng(), forwardPd(s));
+    prim = convolution_backward_weights(pd);
+    x = Staged(s.nhwc(s.src), pd.src_desc(), true);
+    dy = Staged(s.nhwc(s.dst), pd.diff_dst_desc(), true);
+    dw = Staged(s.hwio(), pd.diff_weights_desc(), false);
+  }
+};
+
+template <typename T>
+T& cached(std::map<std::vector<int>, std::unique_ptr<T>>& cache, const std::vector<int>& key) {
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, std::make_unique<T>(ConvShape(key))).first;
+  return *it->second;
+}
+
+std::map<std::vector<int>, std::unique_ptr<Forward>> forwards;
+std::map<std::vector<int>, std::unique_ptr<BackwardData>> backwardData;
+std::map<std::vector<int>, std::unique_ptr<BackwardWeights>> backwardWeights;
+
+}  // namespace
+
+// conv2d(x, w, y, dims[, bias]) — a bias (length OC) when dims say so
+napi_value Conv2dForward(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 4, [&](napi_value* a) {
+    auto& p = cached(forwards, intsArg(env, a[3]));
+    p.x.load(floatArg(env, a[0]));
+    p.w.load(floatArg(env, a[1]));
+    p.y.bind(floatArg(env, a[2]));
+    std::unordered_map<int, memory> args{
+        {DNNL_ARG_SRC, p.x.inner}, {DNNL_ARG_WEIGHTS, p.w.inner}, {DNNL_ARG_DST, p.y.inner}};
+    if (p.hasBias) {
+      size_t n = 0;  // a missing argument is undefined, which floatArg rejects
+      p.bias.set_data_handle(floatArg(env, a[4], &n));
+      if (long(n) != p.bias.get_desc().dims()[0]) throw std::runtime_error("conv2d: bias length is not OC");
+      args.insert({DNNL_ARG_BIAS, p.bias});
+    }
+    p.prim.execute(strm(), args);
+    p.y.store();
+    strm().wait();
+  });
+}
+
+// conv2dBackwardData(dy, w, dx, dims)
+napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 4, [&](napi_value* a) {
+    auto& p = cached(backwardData, intsArg(env, a[3]));
+    p.dy.load(floatArg(env, a[0]));
+    p.w.load(floatArg(env, a[1]));
+    p.dx.bind(floatArg(env, a[2]));
+    p.prim.execute(strm(),
+                   {{DNNL_ARG_DIFF_DST, p.dy.inner}, {DNNL_ARG_WEIGHTS, p.w.inner}, {DNNL_ARG_DIFF_SRC, p.dx.inner}});
+    p.dx.store();
+    strm().wait();
+  });
+}
+
+// conv2dBackwardWeights(x, dy, dw, dims)
+napi_value Conv2dBackwardWeights(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 4, [&](napi_value* a) {
+    auto& p = cached(backwardWeights, intsArg(env, a[3]));
+    p.x.load(floatArg(env, a[0]));
+    p.dy.load(floatArg(env, a[1]));
+    p.dw.bind(floatArg(env, a[2]));
+    p.prim.execute(strm(),
+                   {{DNNL_ARG_SRC, p.x.inner}, {DNNL_ARG_DIFF_DST, p.dy.inner}, {DNNL_ARG_DIFF_WEIGHTS, p.dw.inner}});
+    p.dw.store();
+    strm().wait();
+  });
+}
+
+}  // namespace tk

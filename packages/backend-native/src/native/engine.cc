@@ -1,0 +1,43 @@
+#include "common.h"
+
+namespace tk {
+
+// One CPU engine and one in-order stream for the whole process: every call comes from Node's main thread, and
+// oneDNN parallelises inside each primitive with OpenMP (threads = cores).
+dnnl::engine& eng() {
+  static dnnl::engine e(dnnl::engine::kind::cpu, 0);
+  return e;
+}
+
+dnnl::stream& strm() {
+  static dnnl::stream s(eng());
+  return s;
+}
+
+float* floatArg(napi_env env, napi_value v, size_t* length) {
+  napi_typedarray_type type;
+  size_t n = 0;
+  void* data = nullptr;
+  bool isTyped = false;
+  napi_is_typedarray(env, v, &isTyped);
+  if (!isTyped) throw std::runtime_error("expected a Float32Array");
+  napi_get_typedarray_info(env, v, &type, &n, &data, nullptr, nullptr);
+  if (type != napi_float32_array) throw std::runtime_error("expected a Float32Array");
+  if (length) *length = n;
+  return static_cast<float*>(data);
+}
+
+std::vector<int> intsArg(napi_env env, napi_value v) {
+  napi_typedarray_type type;
+  size_t n = 0;
+  void* data = nullptr;
+  bool isTyped = false;
+  napi_is_typedarray(env, v, &isTyped);
+  if (!isTyped) throw std::runtime_error("expected an Int32Array");
+  napi_get_typedarray_info(env, v, &type, &n, &data, nullptr, nullptr);
+  if (type != napi_int32_array) throw std::runtime_error("expected an Int32Array");
+  const int* p = static_cast<const int*>(data);
+  return std::vector<int>(p, p + n);
+}
+
+}  // namespace tk

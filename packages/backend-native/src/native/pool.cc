@@ -1,0 +1,157 @@
+// Max and average 2-d pooling and their backprops on oneDNN, on NHWC buffers as tfjs stores them (pooling is
+// memory-bound, so plain NHWC is already its fast layout). tfjs's MaxPoolGrad does not hand over the argmax: the
+// max-pool gradient rescans each window (maxPoolGrad below); the avg-pool gradient is oneDNN's.
+#include <algorithm>
+#include <limits>
+
+#include "common.h"
+
+namespace tk {
+namespace {
+
+using namespace dnnl;
+
+// dims: N,H,W,C, OH,OW, KH,KW, sH,sW, padTop,padLeft, kind (0 = max, 1 = avg over valid pixels, as tfjs's forward; 2 = avg over
+// the whole window, as tfjs's cpu AvgPoolGrad)
+struct PoolShape {
+  memory::dims src, dst, kernel, strides, pl, pr;
+  algorithm alg;
+  explicit PoolShape(const std::vector<int>& d) {
+    if (d.size() != 13) throw std::runtime_error("pool2d: expected 13 dims");
+    const long N = d[0], H = d[1], W = d[2], C = d[3], OH = d[4], OW = d[5], KH = d[6], KW = d[7];
+    const long sH = d[8], sW = d[9], pT = d[10], pL = d[11];
+    src = {N, C, H, W};
+    dst = {N, C, OH, OW};
+    kernel = {KH, KW};
+    strides = {sH, sW};
+    pl = {pT, pL};
+    pr = {(OH - 1) * sH + KH - H - pT, (OW - 1) * sW + KW - W - pL};
+    alg = d[12] == 0   ? algorithm::pooling_max
+          : d[12] == 1 ? algorithm::pooling_avg_exclude_padding
+                       : algorithm::pooling_avg_include_padding;
+  }
+  memory::desc nhwc(const memory::dims& d) const { return memory::desc(d, dt::f32, tag::nhwc); }
+  pooling_forward::primitive_desc forwardPd(prop_kind kind) const {
+    pooling_forward::desc d(kind, alg, nhwc(src), nhwc(dst), strides, kernel, pl, pr);
+    return pooling_forward::primitive_desc(d, eng());
+  }
+};
+
+struct Forward {
+  pooling_forward prim;
+  memory x, y;
+  explicit Forward(const std::vector<int>& key) {
+    PoolShape s(key);
+    auto pd = s.forwardPd(prop_kind::forward_inference);
+    prim = pooling_forward(pd);
+    x = memory(pd.src_desc(), eng(), DNNL_MEMORY_NONE);
+    y = memory(pd.dst_desc(), eng(), DNNL_MEMORY_NONE);
+  }
+};
+
+struct Backward {
+  pooling_forward forward;
+  pooling_backward prim;
+  bool hasWorkspace = false;
+  memory x, y, workspace, dy, dx;
+  explicit Backward(const std::vector<int>& key) {
+    PoolShape s(key);
+    auto fpd = s.forwardPd(prop_kind::forward_training);
+    pooling_backward::desc d(s.alg, s.nhwc(s.src), s.nhwc(s.dst), s.strides, s.kernel, s.pl, s.pr);
+    pooling_backward::primitive_desc pd(d, eng(), fpd);
+    prim = pooling_backward(pd);
+    hasWorkspace = s.alg == algorithm::pooling_max;
+    if (hasWorkspace) {
+      forward = pooling_forward(fpd);
+      x = memory(fpd.src_desc(), eng(), DNNL_MEMORY_NONE);
+      y = memory(fpd.dst_desc(), eng());  // recomputed forward output, discarded
+      workspace = memory(fpd.workspace_desc(), eng());
+    }
+    dy = memory(pd.diff_dst_desc(), eng(), DNNL_MEMORY_NONE);
+    dx = memory(pd.diff_src_desc(), eng(), DNNL_MEMORY_NONE);
+  }
+};
+
+std::map<std::vector<int>, std::unique_ptr<Forward>> forwards;
+std::map<std::vector<int>, std::unique_ptr<Backward>> backwards;
+
+template <typename T>
+T& cached(std::map<std::vector<int>, std::unique_ptr<T>>& cache, const std::vector<int>& key) {
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, std::make_unique<T>(key)).first;
+  return *it->second;
+}
+
+// Max-pool gradient by direct scan, vectorised over the contiguous channels of NHWC and parallel over images: each
+// window's first maximum (strictly greater wins, as tfjs's cpu kernel picks it) receives dy. oneDNN needs a forward
+// pass into its workspace first, which made this the costliest pooling op of a step.
+void maxPoolGrad(const float* x, const float* dy, float* dx, const std::vector<int>& d) {
+  const long N = d[0], H = d[1], W = d[2], C = d[3], OH = d[4], OW = d[5], KH = d[6], KW = d[7];
+  const long sH = d[8], sW = d[9], pT = d[10], pL = d[11];
+#pragma omp parallel for
+  for (long n = 0; n < N; n++) {
+    std::vector<float> best(C);
+    std::vector<long> where(C);
+    float* dxn = dx + n * H * W * C;
+    std::fill(dxn, dxn + H * W * C, 0.f);
+    const float* xn = x + n * H * W * C;
+    for (long oh = 0; oh < OH; oh++)
+      for (long ow = 0; ow < OW; ow++) {
+        std::fill(best.begin(), best.end(), -std::numeric_limits<float>::infinity());
+        std::fill(where.begin(), where.end(), -1L);
+        for (long kh = 0; kh < KH; kh++) {
+          const long h = oh * sH - pT + kh;
+          if (h < 0 || h >= H) continue;
+          for (long kw = 0; kw < KW; kw++) {
+            const long w = ow * sW - pL + kw;
+            if (w < 0 || w >= W) continue;
+            const long at = (h * W + w) * C;
+            for (long c = 0; c < C; c++) {
+              const float v = xn[at + c];
+              if (v > best[c] || where[c] < 0) best[c] = v, where[c] = at + c;
+            }
+          }
+        }
+        const float* g = dy + ((n * OH + oh) * OW + ow) * C;
+        for (long c = 0; c < C; c++)
+          if (where[c] >= 0) dxn[where[c]] += g[c];
+      }
+  }
+}
+
+}  // namespace
+
+// pool2d(x, y, dims)
+napi_value Pool2dForward(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 3, [&](napi_value* a) {
+    auto& p = cached(forwards, intsArg(env, a[2]));
+    p.x.set_data_handle(floatArg(env, a[0]));
+    p.y.set_data_handle(floatArg(env, a[1]));
+    p.prim.execute(strm(), {{DNNL_ARG_SRC, p.x}, {DNNL_ARG_DST, p.y}});
+    strm().wait();
+  });
+}
+
+// pool2dBackward(x, dy, dx, dims); x is only read for max pooling.
+napi_value Pool2dBackward(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 4, [&](napi_value* a) {
+    auto key = intsArg(env, a[3]);
+    if (key.size() == 13 && key[12] == 0) {
+      maxPoolGrad(floatArg(env, a[0]), floatArg(env, a[1]), floatArg(env, a[2]), key);
+      return;
+    }
+    auto& p = cached(backwards, key);
+    if (p.hasWorkspace) {
+      p.x.set_data_handle(floatArg(env, a[0]));
+      p.forward.execute(strm(), {{DNNL_ARG_SRC, p.x}, {DNNL_ARG_DST, p.y}, {DNNL_ARG_WORKSPACE, p.workspace}});
+    }
+    p.dy.set_data_handle(floatArg(env, a[1]));
+    p.dx.set_data_handle(floatArg(env, a[2]));
+    std::unordered_map<int, memory> args{{DNNL_ARG_DIFF_DST, p.dy}, {DNNL_ARG_DIFF_SRC, p.dx}};
+    if (p.hasWorkspace) args.insert({DNNL_ARG_WORKSPACE, p.workspace});
+    p.prim.execute(strm(), args);
+    strm().wait();
+  });
+}
+
+}  // namespace tk

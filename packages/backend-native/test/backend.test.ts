@@ -1,0 +1,37 @@
+import { tf, useBackend } from '@trainkit/core';
+import { describe, expect, it } from 'vitest';
+import { NATIVE_KERNELS, nativeStatus } from '../src/index.js';
+import { available, status } from './helpers.js';
+
+describe('nativeStatus', () => {
+  it('says whether the addon loads, and why not with what to run', () => {
+    expect(nativeStatus()).toBe(status);
+    if (status.available) expect(status.reason).toMatch(/^oneDNN \d+\.\d+\.\d+$/);
+    else expect(status.reason).toMatch(/pnpm rebuild @trainkit\/backend-native|TRAINKIT_DISABLE_NATIVE/);
+  });
+});
+
+describe.skipIf(!available)("the 'native' backend", () => {
+  it('has every cpu kernel, and oneDNN ones for the hot kernels', () => {
+    const cpu = tf
+      .getKernelsForBackend('cpu')
+      .map((k) => k.kernelName)
+      .sort();
+    const native = tf
+      .getKernelsForBackend('native')
+      .map((k) => k.kernelName)
+      .sort();
+    expect(native).toEqual(cpu);
+    for (const name of NATIVE_KERNELS) {
+      expect(tf.getKernel(name, 'native')!.kernelFunc, name).not.toBe(tf.getKernel(name, 'cpu')!.kernelFunc);
+    }
+  });
+
+  it("is what useBackend('native') and 'auto' choose (no tfjs-node here)", async () => {
+    expect((await useBackend('native')).name).toBe('native');
+    expect(tf.getBackend()).toBe('native');
+    const info = await useBackend('auto');
+    expect(info.name).toBe('native');
+    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow']);
+  });
+});

@@ -1,0 +1,117 @@
+import { tf } from '@trainkit/core';
+import { describe, expect, it } from 'vitest';
+import { kernelCounts } from '../src/index.js';
+import { available, expectSameAsCpu, rand } from './helpers.js';
+
+describe.skipIf(!available)('transpose, sum and broadcasting add/sub/mul on oneDNN match tfjs cpu', () => {
+  it.each([
+    { shape: [64, 3, 32, 32], perm: [0, 2, 3, 1] },
+    { shape: [5, 7, 9, 3], perm: [0, 3, 1, 2] },
+    { shape: [3, 5], perm: [1, 0] },
+    { shape: [2, 3, 4, 5, 6], perm: [4, 2, 0, 3, 1] },
+  ])('transpose $shape by $perm', async ({ shape, perm }) => {
+    const before = kernelCounts.Transpose!.native;
+    await expectSameAsCpu(
+      'transpose',
+      () => [rand(shape, 1)],
+      (x) => [tf.transpose(x!, perm)],
+    );
+    expect(kernelCounts.Transpose!.native).toBe(before + 1);
+  });
+
+  it.each([
+    { shape: [8, 5, 7, 3], axis: [0, 2, 3], keepDims: false },
+    { shape: [8, 5, 7, 3], axis: [1], keepDims: true },
+    { shape: [11, 13], axis: [0, 1], keepDims: false },
+    { shape: [11, 13], axis: -1, keepDims: false },
+    { shape: [64, 10], axis: 0, keepDims: true },
+  ])('sum $shape over $axis (keepDims $keepDims)', async ({ shape, axis, keepDims }) => {
+    const before = kernelCounts.Sum!.native;
+    await expectSameAsCpu(
+      'sum',
+      () => [rand(shape, 2)],
+      (x) => [tf.sum(x!, axis, keepDims)],
+    );
+    expect(kernelCounts.Sum!.native).toBe(before + 1);
+  });
+
+  const shapes: [number[], number[]][] = [
+    [
+      [4, 5, 6],
+      [4, 5, 6],
+    ],
+    [
+      [8, 32, 7, 7],
+      [1, 32, 1, 1],
+    ],
+    [
+      [1, 32, 1, 1],
+      [8, 32, 7, 7],
+    ],
+    [[9, 10], [10]],
+    [
+      [3, 1, 5],
+      [4, 1],
+    ],
+    [[6, 7], []],
+    [[], [6, 7]],
+  ];
+  for (const [op, name] of [
+    [tf.add, 'Add'],
+    [tf.sub, 'Sub'],
+    [tf.mul, 'Multiply'],
+  ] as const) {
+    it.each(shapes)(`${name} %j with %j`, async (sa, sb) => {
+      const counts = kernelCounts[name]!;
+      const before = counts.native + counts.fallback;
+      await expectSameAsCpu(
+        name,
+        () => [rand(sa, 3), rand(sb, 4)],
+        (a, b) => [op(a!, b!)],
+      );
+      // broadcasting both ways ([3,1,5] with [4,1]) and a sub whose first operand broadcasts run on cpu
+      expect(counts.native + counts.fallback).toBe(before + 1);
+    });
+  }
+});
+
+describe.skipIf(!available)('elementwise kernels on oneDNN match tfjs cpu', () => {
+  const ops: [string, (x: tf.Tensor) => tf.Tensor, number][] = [
+    ['Sqrt', (x) => tf.sqrt(tf.abs(x)), 0],
+    ['Square', tf.square, 0],
+    ['Relu', tf.relu, 0],
+    ['Exp', tf.exp, 0],
+    ['Log', (x) => tf.log(tf.abs(x)), 0],
+    ['Abs', tf.abs, 0],
+    ['Neg', tf.neg, 0],
+  ];
+  it.each(ops)('%s', async (name, op) => {
+    const before = kernelCounts[name]!.native;
+    await expectSameAsCpu(
+      name,
+      () => [rand([7, 13, 5], 14)],
+      (x) => [op(x!)],
+    );
+    expect(kernelCounts[name]!.native).toBe(before + 1);
+  });
+
+  it.each([
+    [
+      [9, 10],
+      [9, 10],
+    ],
+    [[9, 10], [10]],
+    [[9, 10], []],
+    [[10], [9, 10]],
+  ])('RealDiv %j by %j', async (sa, sb) => {
+    const counts = kernelCounts.RealDiv!;
+    const before = counts.native + counts.fallback;
+    // divisors kept away from 0
+    await expectSameAsCpu(
+      'div',
+      () => [rand(sa, 15), tf.add(tf.abs(rand(sb, 16)), 0.5)],
+      (a, b) => [tf.div(a!, b!)],
+    );
+    expect(counts.native + counts.fallback).toBe(before + 1);
+  });
+});

@@ -1,0 +1,1 @@
+export { CPU_KERNELS, registerCpuKernels, registeredCpuKernels, unregisterCpuKernels } from './register-cpu-kernels.js';

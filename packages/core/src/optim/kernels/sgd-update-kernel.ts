@@ -1,0 +1,51 @@
+import type { tf } from '../../tf.js';
+import { floatBuffers } from './float-buffers.js';
+
+export const SGD_UPDATE = 'TrainkitSGDUpdate';
+
+export interface SGDUpdateAttrs {
+  lr: number;
+  momentum: number;
+  dampening: number;
+  weightDecay: number;
+  nesterov: boolean;
+  maximize: boolean;
+}
+
+const f = Math.fround;
+
+/**
+ * One SGD update of one parameter in a single pass, PyTorch 1.13's formula rounded to float32 after every
+ * operation:  g ← ±∇ (+ λθ);  b ← g on the first step, else μb + (1 − τ)g;  g ← g + μb (nesterov) or b;  θ ← θ − γg.
+ * inputs {param, grad[, momentumBuffer]} → [param] without momentum, [param, momentumBuffer] with it; with momentum and
+ * no buffer input, this is the first step.
+ */
+export function sgdUpdateKernel(backendName: 'cpu' | 'wasm'): tf.KernelFunc {
+  return ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as SGDUpdateAttrs;
+    const { param, grad, momentumBuffer } = inputs as Record<string, tf.TensorInfo | undefined>;
+    if (!param || !grad) throw new Error(`${SGD_UPDATE}: missing inputs`);
+    const buffers = floatBuffers(backendName, backend as tf.KernelBackend);
+    const withMomentum = a.momentum !== 0;
+    const outs = buffers.outputs(param.shape, withMomentum ? 2 : 1);
+    const p = buffers.view(param);
+    const g = buffers.view(grad);
+    const prev = momentumBuffer ? buffers.view(momentumBuffer) : undefined;
+    const [pOut, bufOut] = outs.map(buffers.view) as [Float32Array, Float32Array?];
+    const { lr, momentum, weightDecay, nesterov } = a;
+    const keep = f(1 - a.dampening);
+    const sign = a.maximize ? -1 : 1;
+    for (let i = 0; i < p.length; i++) {
+      const theta = p[i]!;
+      let d = sign * g[i]!;
+      if (weightDecay !== 0) d = f(d + f(theta * weightDecay));
+      if (bufOut) {
+        const b = prev ? f(f(prev[i]! * momentum) + f(d * keep)) : d;
+        bufOut[i] = b;
+        d = nesterov ? f(d + f(b * momentum)) : b;
+      }
+      pOut[i] = f(theta - f(d * lr));
+    }
+    return outs;
+  };
+}
