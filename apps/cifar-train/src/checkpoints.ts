@@ -1,18 +1,9 @@
-import {
-  loadCheckpoint,
-  type nn,
-  type optim,
-  readTrainingState as readState,
-  type TrainingPosition,
-} from '@trainkit/core';
+import { readTrainingState as readState, type TrainingPosition } from '@trainkit/core';
 import type { CifarConfig } from './config.js';
 
-/** The model with the best test accuracy so far: weights only, loadable by PyTorch with safetensors. */
-export const BEST_MODEL = 'best.safetensors';
-/** After epoch n (1-based) completed, as the tutorial's `tudui_{i}.pth`. */
-export const epochCheckpointName = (epoch: number): string => `epoch_${epoch}.safetensors`;
-/** Written when a run is stopped mid-epoch (Ctrl-C) after `step` steps. */
-export const stepCheckpointName = (step: number): string => `step_${step}.safetensors`;
+// The file names every trainkit program uses (core's RunCheckpoints writes them): best.safetensors holds the model
+// with the best test accuracy so far; epoch_N.safetensors is the tutorial's `tudui_{i}.pth`.
+export { BEST_MODEL, epochCheckpointName, stepCheckpointName } from '@trainkit/core';
 
 /** One finished epoch, as printed and plotted. */
 export interface EpochRecord {
@@ -41,13 +32,4 @@ export interface TrainingState extends TrainingPosition {
 /** Reads a cifar-train checkpoint's training state without touching a model. */
 export function readTrainingState(path: string): Promise<TrainingState> {
   return readState<TrainingState>(path, 'cifar-train');
-}
-
-/** Loads the weights and optimizer state of a checkpoint into `model` and `optimizer`. */
-export async function restoreTraining(
-  path: string,
-  model: nn.Module,
-  optimizer: optim.Optimizer<optim.BaseOptions>,
-): Promise<void> {
-  await loadCheckpoint(path, { model, optimizer });
 }

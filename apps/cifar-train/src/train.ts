@@ -1,72 +1,41 @@
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
 import {
   backward,
-  CliError,
-  changedSettings,
-  createRunDirectory,
-  deriveSeed,
-  describeBackend,
   disposeTraining,
-  explainFailure,
+  divergedError,
   Generator,
   type InterruptGuard,
   manualSeed,
   nn,
   onInterrupt,
+  openTrainingRun,
   optim,
-  resumedConfig,
-  saveTrainingState,
+  RunCheckpoints,
+  seedEpoch,
+  startTraining,
+  type TrainingOptions,
+  type TrainingResult,
   tf,
-  useBackend,
 } from '@trainkit/core';
 import { DataLoader } from '@trainkit/data';
 import { evaluate, Timer, throughput } from '@trainkit/metrics';
 import { SummaryWriter } from '@trainkit/tensorboard';
 import { type ProgressStream, progress, summary } from '@trainkit/viz';
-import {
-  BEST_MODEL,
-  type EpochRecord,
-  epochCheckpointName,
-  readTrainingState,
-  restoreTraining,
-  stepCheckpointName,
-  type TrainingState,
-} from './checkpoints.js';
+import type { EpochRecord, TrainingState } from './checkpoints.js';
 import type { CifarConfig, CifarFlag } from './config.js';
 import { augmentation, loadCifarSplit } from './data.js';
 import { CifarManifest } from './manifest.js';
 import { Tudui } from './model.js';
 import { type ReportFiles, writeReport } from './report.js';
 
-export interface TrainOptions {
-  /** flags the user set; on --resume they win over the checkpoint's saved config (e.g. more --epochs) */
-  explicit?: Iterable<CifarFlag>;
-  /** where messages go (default console.log) */
-  log?: (line: string) => void;
+export interface TrainOptions extends TrainingOptions<CifarFlag> {
   /** where progress bars go (default stderr) */
   progressStream?: ProgressStream;
-  /** install the Ctrl-C handler (default true) */
-  handleSignals?: boolean;
-  /** how the user runs this program, for the resume hint (default 'cifar-train') */
-  command?: string;
 }
 
-export interface TrainResult {
-  /** 0 when every epoch ran, 130 when Ctrl-C stopped the run (after saving a checkpoint) */
-  exitCode: number;
-  runDir: string;
-  checkpointDir: string;
-  /** the checkpoint written last: where to --resume from */
-  lastCheckpoint: string | undefined;
-  state: TrainingState;
+export interface TrainResult extends TrainingResult<TrainingState> {
   /** the report's files, when the run completed */
   report: ReportFiles | undefined;
 }
-
-// Separate random streams derived from the seed: the initial weights use the seed itself.
-const SHUFFLE_STREAM = 1;
-const AUGMENT_STREAM = 2;
 
 function makeOptimizer(config: CifarConfig, model: nn.Module): optim.Optimizer<optim.BaseOptions> {
   const { lr, weightDecay, momentum } = config;
@@ -84,18 +53,9 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
  * checkpoint with the same results as an uninterrupted run; Ctrl-C stops after the current step with a checkpoint.
  */
 export async function train(flags: CifarConfig, options: TrainOptions = {}): Promise<TrainResult> {
-  const log = options.log ?? ((line: string) => console.log(line));
-  const backend = await explainFailure('--backend', flags.backend ?? 'auto', () => useBackend(flags.backend));
-  log(`backend: ${describeBackend(backend)}`);
-
-  const resumePath = flags.resume;
-  const resumed =
-    resumePath === undefined
-      ? undefined
-      : await explainFailure('--resume', resumePath, () => readTrainingState(resumePath));
-  const merged = resumed ? resumedConfig(resumed.config, flags, options.explicit ?? []) : flags;
-  // Absolute paths, so that a checkpoint resumes from any working directory.
-  const config: CifarConfig = { ...merged, dataDir: resolve(merged.dataDir), logDir: resolve(merged.logDir) };
+  // the backend, and on --resume the checkpoint's config with the flags the user set winning
+  const started = await startTraining<CifarConfig, TrainingState>('cifar-train', flags, options, ['dataDir', 'logDir']);
+  const { config, resumed, log } = started;
 
   manualSeed(config.seed); // the initial weights
   const augmentGenerator = new Generator(config.seed);
@@ -116,41 +76,17 @@ export async function train(flags: CifarConfig, options: TrainOptions = {}): Pro
   const lossFn = new nn.CrossEntropyLoss();
   const optimizer = makeOptimizer(config, model);
 
-  const runDir = resumed ? resolve(resumed.runDir) : await createRunDirectory(config.logDir, config.runName);
-  const checkpointDir = resolve(config.checkpointDir ?? join(runDir, 'checkpoints'));
-  await mkdir(runDir, { recursive: true });
-  await mkdir(checkpointDir, { recursive: true });
-  const state: TrainingState = resumed
-    ? { ...resumed, config, runDir, checkpointDir }
-    : {
-        app: 'cifar-train',
-        runDir,
-        checkpointDir,
-        config,
-        epoch: 0,
-        batch: 0,
-        step: 0,
-        epochLoss: { sum: 0, count: 0 },
-        history: [],
-        best: null,
-      };
-  if (resumePath !== undefined) {
-    await explainFailure('--resume', resumePath, () => restoreTraining(resumePath, model, optimizer));
-    const where =
-      state.batch === 0 ? `after epoch ${state.epoch}` : `in epoch ${state.epoch + 1}, after batch ${state.batch}`;
-    log(`resumed from ${resumePath}: step ${state.step}, ${where}`);
-    const changed = changedSettings(resumed?.config, config);
-    if (changed.length > 0)
-      log(
-        `note: continuing with changed settings (${changed.join(', ')}): the result will differ from an uninterrupted run`,
-      );
-  }
-  log(`run directory: ${runDir}  (tensorboard --logdir ${config.logDir})`);
+  const { runDir, checkpointDir, state } = await openTrainingRun(
+    started,
+    { epochLoss: { sum: 0, count: 0 }, history: [], best: null },
+    model,
+    optimizer,
+  );
 
   // Events after the checkpoint's step, written before the run was stopped, are hidden by TensorBoard (purge).
   const writer = new SummaryWriter(runDir, resumed ? { purgeStep: state.step + 1 } : {});
   const manifest = new CifarManifest(runDir, config, { train: trainData.description, test: testData.description });
-  let lastCheckpoint: string | undefined = resumePath;
+  const checkpoints = new RunCheckpoints(checkpointDir, { model, optimizer, state, writer, last: started.resumePath });
   let stopped = false;
   let report: ReportFiles | undefined;
   // Installed only now: a Ctrl-C while loading data or downloading has nothing to save, and simply ends the program.
@@ -169,8 +105,7 @@ export async function train(flags: CifarConfig, options: TrainOptions = {}): Pro
       const epoch = state.epoch;
       const timer = new Timer();
       // Epoch e's order and augmentation derive from (seed, e) alone: a resumed run sees the same batches.
-      shuffle.manualSeed(deriveSeed(config.seed, epoch, SHUFFLE_STREAM));
-      augmentGenerator.manualSeed(deriveSeed(config.seed, epoch, AUGMENT_STREAM));
+      seedEpoch(config.seed, epoch, { shuffle, augment: augmentGenerator });
       model.train();
       const bar = progress(trainDataloader, {
         desc: `epoch ${epoch + 1}/${config.epochs}`,
@@ -188,9 +123,7 @@ export async function train(flags: CifarConfig, options: TrainOptions = {}): Pro
         const loss = backward(() => lossFn.forward(model.call(imgs), targets), model.parameters());
         if (!Number.isFinite(loss)) {
           writer.flush();
-          throw new CliError(
-            `training diverged: the loss is ${loss} at step ${state.step + 1} (epoch ${epoch + 1}); try a lower --lr (it is ${config.lr})`,
-          );
+          throw divergedError(loss, state, config.lr);
         }
         optimizer.step();
         state.step += 1;
@@ -207,12 +140,7 @@ export async function train(flags: CifarConfig, options: TrainOptions = {}): Pro
 
       if (state.batch < trainDataloader.length) {
         // stopped by Ctrl-C mid-epoch: save where we are
-        lastCheckpoint = join(checkpointDir, stepCheckpointName(state.step));
-        writer.flush();
-        await saveTrainingState(lastCheckpoint, model, optimizer, state);
-        log(
-          `stopped at step ${state.step} (epoch ${epoch + 1}, batch ${state.batch}/${trainDataloader.length}); saved ${lastCheckpoint}`,
-        );
+        log(await checkpoints.saveStop(trainDataloader.length));
         break;
       }
 
@@ -246,28 +174,19 @@ export async function train(flags: CifarConfig, options: TrainOptions = {}): Pro
 
       if (state.best === null || record.testAccuracy > state.best.testAccuracy) {
         state.best = { epoch: record.epoch, testAccuracy: record.testAccuracy };
-        await model.save(join(checkpointDir, BEST_MODEL), {
-          epoch: String(record.epoch),
-          test_accuracy: String(record.testAccuracy),
-        });
+        await checkpoints.saveBest({ epoch: String(record.epoch), test_accuracy: String(record.testAccuracy) });
       }
-      lastCheckpoint = join(checkpointDir, epochCheckpointName(record.epoch));
-      writer.flush(); // the logs reach the disk before the checkpoint whose step a resumed run purges after
-      await saveTrainingState(lastCheckpoint, model, optimizer, state);
+      await checkpoints.saveEpoch(); // flushes the logs first: a resumed run purges the events after its step
       await manifest.write('running', state);
     }
 
     stopped = state.epoch < config.epochs;
     if (stopped) {
-      await manifest.write('interrupted', state, { checkpoint: lastCheckpoint ?? null });
-      log(
-        lastCheckpoint
-          ? `resume with: ${options.command ?? 'cifar-train'} --resume ${lastCheckpoint}`
-          : 'stopped before the first step: nothing to save',
-      );
+      await manifest.write('interrupted', state, { checkpoint: checkpoints.last ?? null });
+      log(checkpoints.resumeHint(options.command ?? 'cifar-train'));
     } else {
       report = await writeReport({ model, testDataloader, classes: testData.classes, state, writer, log });
-      await manifest.write('completed', state, { checkpoint: lastCheckpoint ?? null, report });
+      await manifest.write('completed', state, { checkpoint: checkpoints.last ?? null, report });
     }
   } catch (err) {
     await manifest.write('failed', state, { error: (err as Error).message }).catch(() => {});
@@ -277,5 +196,6 @@ export async function train(flags: CifarConfig, options: TrainOptions = {}): Pro
     await writer.close();
     disposeTraining(model, optimizer);
   }
-  return { exitCode: stopped ? (interrupt?.exitCode ?? 130) : 0, runDir, checkpointDir, lastCheckpoint, state, report };
+  const exitCode = stopped ? (interrupt?.exitCode ?? 130) : 0;
+  return { exitCode, runDir, checkpointDir, lastCheckpoint: checkpoints.last, state, report };
 }

@@ -1,12 +1,9 @@
 import { readTrainingState as readState, type TrainingPosition } from '@trainkit/core';
 import type { MnistConfig } from './config.js';
 
-/** The weights with the lowest validation loss so far (seed 004's tut1-model.pt), as safetensors. */
-export const BEST_MODEL = 'best.safetensors';
-/** After epoch n (1-based) completed: model, optimizer and where the run stands, to --resume from. */
-export const epochCheckpointName = (epoch: number): string => `epoch_${epoch}.safetensors`;
-/** Written when a run is stopped mid-epoch (Ctrl-C) after `step` steps. */
-export const stepCheckpointName = (step: number): string => `step_${step}.safetensors`;
+// The file names every trainkit program uses (core's RunCheckpoints writes them): best.safetensors holds the weights
+// with the lowest validation loss so far (seed 004's tut1-model.pt).
+export { BEST_MODEL, epochCheckpointName, stepCheckpointName } from '@trainkit/core';
 
 /** One finished epoch, as printed, plotted and logged. */
 export interface EpochRecord {

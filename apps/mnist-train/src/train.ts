@@ -1,73 +1,43 @@
-import { mkdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import {
   backward,
-  CliError,
-  changedSettings,
-  createRunDirectory,
-  deriveSeed,
-  describeBackend,
   disposeTraining,
-  explainFailure,
+  divergedError,
   Generator,
   type InterruptGuard,
-  loadCheckpoint,
   manualSeed,
   nn,
   onInterrupt,
+  openTrainingRun,
   optim,
-  resumedConfig,
-  saveTrainingState,
+  RunCheckpoints,
+  seedEpoch,
+  startTraining,
+  type TrainingOptions,
+  type TrainingResult,
   tf,
-  useBackend,
 } from '@trainkit/core';
 import { DataLoader } from '@trainkit/data';
 import { accuracy, evaluate, Timer, throughput } from '@trainkit/metrics';
 import { SummaryWriter } from '@trainkit/tensorboard';
 import { type ProgressStream, progress, summary } from '@trainkit/viz';
 import { type AnalysisFiles, analyse } from './analysis.js';
-import {
-  BEST_MODEL,
-  type EpochRecord,
-  epochCheckpointName,
-  readTrainingState,
-  stepCheckpointName,
-  type TrainingState,
-} from './checkpoints.js';
+import { BEST_MODEL, type EpochRecord, type TrainingState } from './checkpoints.js';
 import type { MnistConfig, MnistFlag } from './config.js';
 import { loadMnist } from './data.js';
 import { MnistManifest } from './manifest.js';
 import { MLP } from './model.js';
 
-export interface TrainOptions {
-  /** flags the user set; on --resume they win over the checkpoint's saved config (e.g. more --epochs) */
-  explicit?: Iterable<MnistFlag>;
-  /** where messages go (default console.log) */
-  log?: (line: string) => void;
+export interface TrainOptions extends TrainingOptions<MnistFlag> {
   /** where progress bars go (default stderr) */
   progressStream?: ProgressStream;
-  /** install the Ctrl-C handler (default true) */
-  handleSignals?: boolean;
-  /** how the user runs this program, for the resume hint (default 'mnist-train') */
-  command?: string;
 }
 
-export interface TrainResult {
-  /** 0 when every epoch ran, 130 when Ctrl-C stopped the run (after saving a checkpoint) */
-  exitCode: number;
-  runDir: string;
-  checkpointDir: string;
-  /** the checkpoint written last: where to --resume from */
-  lastCheckpoint: string | undefined;
-  state: TrainingState;
+export interface TrainResult extends TrainingResult<TrainingState> {
   /** test results of the best weights and the analysis' files, when the run completed */
   test: { loss: number; accuracy: number; count: number } | undefined;
   analysis: AnalysisFiles | undefined;
 }
-
-// Separate random streams derived from the seed: the initial weights use the seed itself.
-const SHUFFLE_STREAM = 1;
-const AUGMENT_STREAM = 2;
 
 const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
 
@@ -78,22 +48,9 @@ const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
  * the current step with a checkpoint.
  */
 export async function train(flags: MnistConfig, options: TrainOptions = {}): Promise<TrainResult> {
-  const log = options.log ?? ((line: string) => console.log(line));
-  const backend = await explainFailure('--backend', flags.backend ?? 'auto', () => useBackend(flags.backend));
-  log(`backend: ${describeBackend(backend)}`);
-
-  const resumePath = flags.resume;
-  const resumed =
-    resumePath === undefined
-      ? undefined
-      : await explainFailure('--resume', resumePath, () => readTrainingState(resumePath));
-  const merged = resumed ? resumedConfig(resumed.config, flags, options.explicit ?? []) : flags;
-  // Absolute paths, so that a checkpoint resumes from any working directory.
-  const config: MnistConfig = {
-    ...merged,
-    logDir: resolve(merged.logDir),
-    ...(merged.dataDir === undefined ? {} : { dataDir: resolve(merged.dataDir) }),
-  };
+  // the backend, and on --resume the checkpoint's config with the flags the user set winning
+  const started = await startTraining<MnistConfig, TrainingState>('mnist-train', flags, options, ['logDir', 'dataDir']);
+  const { config, resumed, log } = started;
 
   manualSeed(config.seed); // the initial weights
   const augmentGenerator = new Generator(config.seed);
@@ -112,41 +69,17 @@ export async function train(flags: MnistConfig, options: TrainOptions = {}): Pro
   const optimizer = new optim.Adam(model.parameters(), { lr: config.lr });
   const criterion = new nn.CrossEntropyLoss();
 
-  const runDir = resumed ? resolve(resumed.runDir) : await createRunDirectory(config.logDir, config.runName);
-  const checkpointDir = resolve(config.checkpointDir ?? join(runDir, 'checkpoints'));
-  await mkdir(runDir, { recursive: true });
-  await mkdir(checkpointDir, { recursive: true });
-  const state: TrainingState = resumed
-    ? { ...resumed, config, runDir, checkpointDir }
-    : {
-        app: 'mnist-train',
-        runDir,
-        checkpointDir,
-        config,
-        epoch: 0,
-        batch: 0,
-        step: 0,
-        epochTotals: { loss: 0, correct: 0, count: 0 },
-        history: [],
-        best: null,
-      };
-  if (resumePath !== undefined) {
-    await explainFailure('--resume', resumePath, () => loadCheckpoint(resumePath, { model, optimizer }));
-    const where =
-      state.batch === 0 ? `after epoch ${state.epoch}` : `in epoch ${state.epoch + 1}, after batch ${state.batch}`;
-    log(`resumed from ${resumePath}: step ${state.step}, ${where}`);
-    const changed = changedSettings(resumed?.config, config);
-    if (changed.length > 0)
-      log(
-        `note: continuing with changed settings (${changed.join(', ')}): the result will differ from an uninterrupted run`,
-      );
-  }
-  log(`run directory: ${runDir}  (tensorboard --logdir ${config.logDir})`);
+  const { runDir, checkpointDir, state } = await openTrainingRun(
+    started,
+    { epochTotals: { loss: 0, correct: 0, count: 0 }, history: [], best: null },
+    model,
+    optimizer,
+  );
 
   // Events after the checkpoint's step, written before the run was stopped, are hidden by TensorBoard (purge).
   const writer = new SummaryWriter(runDir, resumed ? { purgeStep: state.step + 1 } : {});
   const manifest = new MnistManifest(runDir, config, data.descriptions);
-  let lastCheckpoint: string | undefined = resumePath;
+  const checkpoints = new RunCheckpoints(checkpointDir, { model, optimizer, state, writer, last: started.resumePath });
   let stopped = false;
   let test: TrainResult['test'];
   let analysis: AnalysisFiles | undefined;
@@ -166,8 +99,7 @@ export async function train(flags: MnistConfig, options: TrainOptions = {}): Pro
       const epoch = state.epoch;
       const timer = new Timer();
       // Epoch e's order and augmentation derive from (seed, e) alone: a resumed run sees the same batches.
-      shuffle.manualSeed(deriveSeed(config.seed, epoch, SHUFFLE_STREAM));
-      augmentGenerator.manualSeed(deriveSeed(config.seed, epoch, AUGMENT_STREAM));
+      seedEpoch(config.seed, epoch, { shuffle, augment: augmentGenerator });
       model.train();
       const bar = progress(trainIterator, {
         desc: `epoch ${epoch + 1}/${config.epochs}`,
@@ -200,9 +132,7 @@ export async function train(flags: MnistConfig, options: TrainOptions = {}): Pro
         }, model.parameters());
         if (!Number.isFinite(loss)) {
           writer.flush();
-          throw new CliError(
-            `training diverged: the loss is ${loss} at step ${state.step + 1} (epoch ${epoch + 1}); try a lower --lr (it is ${config.lr})`,
-          );
+          throw divergedError(loss, state, config.lr);
         }
         optimizer.step();
         const n = x.shape[0]!;
@@ -224,12 +154,7 @@ export async function train(flags: MnistConfig, options: TrainOptions = {}): Pro
 
       if (state.batch < trainIterator.length) {
         // stopped by Ctrl-C mid-epoch: save where we are
-        lastCheckpoint = join(checkpointDir, stepCheckpointName(state.step));
-        writer.flush();
-        await saveTrainingState(lastCheckpoint, model, optimizer, state);
-        log(
-          `stopped at step ${state.step} (epoch ${epoch + 1}, batch ${state.batch}/${trainIterator.length}); saved ${lastCheckpoint}`,
-        );
+        log(await checkpoints.saveStop(trainIterator.length));
         break;
       }
 
@@ -268,25 +193,16 @@ export async function train(flags: MnistConfig, options: TrainOptions = {}): Pro
 
       if (improved) {
         state.best = { epoch: record.epoch, validLoss: record.validLoss };
-        await model.save(join(checkpointDir, BEST_MODEL), {
-          epoch: String(record.epoch),
-          valid_loss: String(record.validLoss),
-        });
+        await checkpoints.saveBest({ epoch: String(record.epoch), valid_loss: String(record.validLoss) });
       }
-      lastCheckpoint = join(checkpointDir, epochCheckpointName(record.epoch));
-      writer.flush(); // the logs reach the disk before the checkpoint whose step a resumed run purges after
-      await saveTrainingState(lastCheckpoint, model, optimizer, state);
+      await checkpoints.saveEpoch(); // flushes the logs first: a resumed run purges the events after its step
       await manifest.write('running', state);
     }
 
     stopped = state.epoch < config.epochs;
     if (stopped) {
-      await manifest.write('interrupted', state, { checkpoint: lastCheckpoint ?? null });
-      log(
-        lastCheckpoint
-          ? `resume with: ${options.command ?? 'mnist-train'} --resume ${lastCheckpoint}`
-          : 'stopped before the first step: nothing to save',
-      );
+      await manifest.write('interrupted', state, { checkpoint: checkpoints.last ?? null });
+      log(checkpoints.resumeHint(options.command ?? 'mnist-train'));
     } else {
       // model.load_state_dict(torch.load('tut1-model.pt')); test_loss, test_acc = evaluate(model, test_iterator, …)
       await model.load(join(checkpointDir, BEST_MODEL));
@@ -312,7 +228,7 @@ export async function train(flags: MnistConfig, options: TrainOptions = {}): Pro
           'hparam/best_valid_loss': state.best?.validLoss ?? Number.NaN,
         },
       );
-      await manifest.write('completed', state, { checkpoint: lastCheckpoint ?? null, test, analysis });
+      await manifest.write('completed', state, { checkpoint: checkpoints.last ?? null, test, analysis });
     }
   } catch (err) {
     await manifest.write('failed', state, { error: (err as Error).message }).catch(() => {});
@@ -326,7 +242,7 @@ export async function train(flags: MnistConfig, options: TrainOptions = {}): Pro
     exitCode: stopped ? (interrupt?.exitCode ?? 130) : 0,
     runDir,
     checkpointDir,
-    lastCheckpoint,
+    lastCheckpoint: checkpoints.last,
     state,
     test,
     analysis,

@@ -9,15 +9,26 @@ import {
   deriveSeed,
   describeCliError,
   disposeTraining,
+  divergedError,
+  EPOCH_STREAMS,
+  epochCheckpointName,
   explainFailure,
   formatHelp,
   InterruptGuard,
   nn,
+  openTrainingRun,
   optim,
   parseFlags,
+  RunCheckpoints,
   RunManifest,
+  readTrainingState,
   resumedConfig,
   runEnvironment,
+  runTrainingCli,
+  seedEpoch,
+  startTraining,
+  stepCheckpointName,
+  type TrainingPosition,
   tf,
   timestampRunName,
   trainingFlags,
@@ -231,5 +242,115 @@ describe('run helpers', () => {
       config: { epochs: 1 },
       results: { accuracy: 0.5 },
     });
+  });
+});
+
+describe('training run scaffolding', () => {
+  interface TinyState extends TrainingPosition {
+    config: { backend: 'cpu'; logDir: string; lr: number; resume?: string | undefined };
+    history: number[];
+  }
+  const makeModel = () => new nn.Sequential(new nn.Linear(2, 1));
+
+  it('seedEpoch reseeds the shuffle and augmentation streams from (seed, epoch) alone', () => {
+    const seeds: Record<string, number> = {};
+    seedEpoch(3, 4, {
+      shuffle: { manualSeed: (s) => (seeds.shuffle = s) },
+      augment: { manualSeed: (s) => (seeds.augment = s) },
+    });
+    expect(seeds).toEqual({
+      shuffle: deriveSeed(3, 4, EPOCH_STREAMS.shuffle),
+      augment: deriveSeed(3, 4, EPOCH_STREAMS.augment),
+    });
+  });
+
+  it('starts, checkpoints and resumes a run: config merged, paths absolute, weights restored', async () => {
+    const lines: string[] = [];
+    const log = (line: string) => lines.push(line);
+    const logDir = join(tmp, 'scaffold');
+    const flags = { backend: 'cpu' as const, logDir, lr: 0.5 };
+    const started = await startTraining<TinyState['config'], TinyState>('tiny', flags, { log }, ['logDir']);
+    expect(started.resumed).toBeUndefined();
+    expect(lines[0]).toMatch(/^backend: /);
+    const model = makeModel();
+    const optimizer = new optim.SGD(model.parameters(), { lr: 0.5 });
+    const run = await openTrainingRun(started, { history: [] }, model, optimizer);
+    expect(run.state).toMatchObject({ app: 'tiny', epoch: 0, batch: 0, step: 0, history: [], runDir: run.runDir });
+    expect(existsSync(run.checkpointDir)).toBe(true);
+
+    const writer = {
+      flushed: 0,
+      flush() {
+        this.flushed++;
+      },
+    };
+    const checkpoints = new RunCheckpoints(run.checkpointDir, { model, optimizer, state: run.state, writer });
+    expect(checkpoints.resumeHint('tiny')).toBe('stopped before the first step: nothing to save');
+    run.state.step = 3;
+    run.state.batch = 3;
+    expect(await checkpoints.saveStop(5)).toBe(
+      `stopped at step 3 (epoch 1, batch 3/5); saved ${join(run.checkpointDir, stepCheckpointName(3))}`,
+    );
+    Object.assign(run.state, { epoch: 1, batch: 0, step: 5, history: [0.25] });
+    const epochPath = await checkpoints.saveEpoch();
+    expect(epochPath).toBe(join(run.checkpointDir, epochCheckpointName(1)));
+    expect(writer.flushed).toBe(2);
+    expect(checkpoints.resumeHint('tiny')).toBe(`resume with: tiny --resume ${epochPath}`);
+    expect(await readTrainingState<TinyState>(epochPath, 'tiny')).toMatchObject({ epoch: 1, step: 5, history: [0.25] });
+    const weights = model.parameters().map((p) => Array.from(p.data.dataSync()));
+    disposeTraining(model, optimizer);
+
+    // resuming: the checkpoint's config, except the flags set explicitly now; its run directory; its weights
+    lines.length = 0;
+    const resumeFlags = { backend: 'cpu' as const, logDir: 'elsewhere', lr: 0.1, resume: epochPath };
+    const again = await startTraining<TinyState['config'], TinyState>('tiny', resumeFlags, { log, explicit: ['lr'] }, [
+      'logDir',
+    ]);
+    expect(again.config).toMatchObject({ logDir, lr: 0.1, resume: epochPath });
+    const model2 = makeModel();
+    const optimizer2 = new optim.SGD(model2.parameters(), { lr: 0.1 });
+    const resumed = await openTrainingRun(again, { history: [] }, model2, optimizer2);
+    expect(resumed.runDir).toBe(run.runDir);
+    expect(resumed.state).toMatchObject({ epoch: 1, step: 5, history: [0.25], config: { lr: 0.1 } });
+    expect(model2.parameters().map((p) => Array.from(p.data.dataSync()))).toEqual(weights);
+    expect(lines).toContainEqual(`resumed from ${epochPath}: step 5, after epoch 1`);
+    expect(lines.some((l) => l.startsWith('note: continuing with changed settings (lr 0.5 → 0.1)'))).toBe(true);
+    expect(
+      new RunCheckpoints(resumed.checkpointDir, {
+        model: model2,
+        optimizer: optimizer2,
+        state: resumed.state,
+        writer,
+        last: epochPath,
+      }).last,
+    ).toBe(epochPath);
+    disposeTraining(model2, optimizer2);
+    await expect(startTraining('other', { ...resumeFlags }, { log }, [])).rejects.toThrow(
+      /not a other training checkpoint/,
+    );
+    expect(divergedError(Number.NaN, resumed.state, 0.1).message).toBe(
+      'training diverged: the loss is NaN at step 6 (epoch 2); try a lower --lr (it is 0.1)',
+    );
+  });
+
+  it('runTrainingCli dispatches --eval-only to evaluation and everything else to training', async () => {
+    const calls: string[] = [];
+    const program = {
+      name: 'tiny',
+      help: 'usage: tiny\n',
+      parse: (argv: readonly string[]) => ({
+        config: argv[0] === 'eval' ? { evalOnly: 'ckpt' } : {},
+        explicit: new Set<string>(argv),
+        help: false,
+      }),
+      evaluateOnly: async () => calls.push('eval'),
+      train: async (_config: object, options: { explicit: Set<string>; command?: string }) => {
+        calls.push(`train ${[...options.explicit].join(',')} ${options.command}`);
+        return { exitCode: 130 };
+      },
+    };
+    expect(await runTrainingCli(program, ['eval'])).toBe(0);
+    expect(await runTrainingCli(program, ['x'], { command: 'pnpm start --' })).toBe(130);
+    expect(calls).toEqual(['eval', 'train x pnpm start --']);
   });
 });

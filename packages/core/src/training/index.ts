@@ -11,6 +11,14 @@ export {
   UsageError,
 } from './flags.js';
 export { InterruptGuard, type InterruptOptions, onInterrupt } from './interrupt.js';
+export {
+  BEST_MODEL,
+  divergedError,
+  epochCheckpointName,
+  type Flushable,
+  RunCheckpoints,
+  stepCheckpointName,
+} from './run-checkpoints.js';
 export { type CliProgram, runCli } from './run-cli.js';
 export {
   changedSettings,
@@ -28,8 +36,23 @@ export {
   runEnvironment,
   writeRunManifest,
 } from './run-manifest.js';
-export { deriveSeed } from './seeds.js';
+export { deriveSeed, EPOCH_STREAMS, seedEpoch } from './seeds.js';
+export {
+  type ParsedTrainingArgs,
+  runTrainingCli,
+  type TrainingCliOptions,
+  type TrainingProgram,
+} from './training-cli.js';
 export { checkTrainingFlags, type TrainingFlagDefaults, trainingFlags } from './training-flags.js';
+export {
+  type OpenedRun,
+  openTrainingRun,
+  type StartedTraining,
+  startTraining,
+  type TrainingOptions,
+  type TrainingResult,
+  type TrainingRunConfig,
+} from './training-run.js';
 export {
   disposeTraining,
   loadWeights,

@@ -24,3 +24,20 @@ export function deriveSeed(seed: number, ...parts: number[]): number {
   });
   return h;
 }
+
+/** The random streams a training run derives per epoch from its seed; the initial weights use the seed itself. */
+export const EPOCH_STREAMS = { shuffle: 1, augment: 2 } as const;
+
+/**
+ * Reseeds a run's data-order and augmentation generators for epoch `epoch` (0-based) from (seed, epoch) alone, so a
+ * resumed run sees the same batches as an uninterrupted one. The stream numbers are part of every checkpoint's
+ * continuation: changing them changes what resuming an existing run computes.
+ */
+export function seedEpoch(
+  seed: number,
+  epoch: number,
+  generators: { shuffle: { manualSeed(seed: number): unknown }; augment?: { manualSeed(seed: number): unknown } },
+): void {
+  generators.shuffle.manualSeed(deriveSeed(seed, epoch, EPOCH_STREAMS.shuffle));
+  generators.augment?.manualSeed(deriveSeed(seed, epoch, EPOCH_STREAMS.augment));
+}
