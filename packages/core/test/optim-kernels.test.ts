@@ -1,17 +1,24 @@
-// The fused optimizer kernels (one kernel per parameter and step on the cpu backend) against the op-by-op updates they
-// replace, which still run on wasm; both paths are checked against PyTorch's numbers by optim.test.ts.
+// The fused optimizer kernels (one kernel per parameter and step: JavaScript loops on cpu, wasm SIMD on wasm) against
+// the op-by-op updates they replace; the fused path is also checked against PyTorch's numbers by optim.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nn, optim, tf, useBackend } from '../src/index.js';
 import { useFusedOptimizerKernels } from '../src/optim/kernels/optimizer-kernels.js';
+import { TEST_BACKENDS } from './helpers/fixtures.js';
 
 type Make = (params: nn.Parameter[]) => optim.Optimizer<optim.BaseOptions>;
 
 const CASES: [string, Make][] = [
   ['SGD', (p) => new optim.SGD(p, { lr: 0.1 })],
-  ['SGD momentum dampening weight decay', (p) => new optim.SGD(p, { lr: 0.05, momentum: 0.9, dampening: 0.2, weightDecay: 0.01 })],
+  [
+    'SGD momentum dampening weight decay',
+    (p) => new optim.SGD(p, { lr: 0.05, momentum: 0.9, dampening: 0.2, weightDecay: 0.01 }),
+  ],
   ['SGD nesterov maximize', (p) => new optim.SGD(p, { lr: 0.05, momentum: 0.8, nesterov: true, maximize: true })],
   ['Adam', (p) => new optim.Adam(p, { lr: 0.01 })],
-  ['Adam amsgrad weight decay maximize', (p) => new optim.Adam(p, { lr: 0.02, amsgrad: true, weightDecay: 0.1, maximize: true })],
+  [
+    'Adam amsgrad weight decay maximize',
+    (p) => new optim.Adam(p, { lr: 0.02, amsgrad: true, weightDecay: 0.1, maximize: true }),
+  ],
   ['AdamW amsgrad', (p) => new optim.AdamW(p, { lr: 0.02, betas: [0.8, 0.95], eps: 1e-6, amsgrad: true })],
 ];
 
@@ -19,7 +26,8 @@ const CASES: [string, Make][] = [
 function run(make: Make, fused: boolean): { params: Float32Array[]; state: Float32Array[] } {
   const before = useFusedOptimizerKernels(fused);
   try {
-    const shapes = [[7, 5], [13], [3, 1, 2]];
+    // odd sizes: the SIMD loop's scalar tail runs too
+    const shapes = [[7, 5], [13], [3, 1, 2], [64, 9]];
     const params = shapes.map((s, i) => new nn.Parameter(tf.randomUniform(s, -1, 1, 'float32', 3 + i)));
     const opt = make(params);
     for (let step = 0; step < 5; step++) {
@@ -49,7 +57,7 @@ function run(make: Make, fused: boolean): { params: Float32Array[]; state: Float
   }
 }
 
-for (const backend of ['cpu'] as const) {
+for (const backend of TEST_BACKENDS) {
   describe(`fused optimizer kernels on ${backend}`, () => {
     beforeAll(async () => {
       await useBackend(backend);

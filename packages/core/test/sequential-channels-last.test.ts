@@ -63,9 +63,9 @@ for (const backend of TEST_BACKENDS) {
         close(xFast.grad!, xSlow.grad!, 'input gradient');
         const pf = fast.namedParameters();
         const ps = slow.namedParameters();
-        pf.forEach(([name, p], i) => close(p.grad!, ps[i]![1].grad!, `${name} gradient`));
+        for (const [i, [name, p]] of pf.entries()) close(p.grad!, ps[i]![1].grad!, `${name} gradient`);
         const bs = slow.namedBuffers();
-        fast.namedBuffers().forEach(([name, b], i) => close(b, bs[i]![1], name));
+        for (const [i, [name, b]] of fast.namedBuffers().entries()) close(b, bs[i]![1], name);
         // gradients (one per parameter and the input's) are all that is left
         expect(tf.memory().numTensors - before).toBe(pf.length + ps.length + 2);
         tf.dispose([x]);

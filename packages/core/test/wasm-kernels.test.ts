@@ -211,6 +211,9 @@ const poolConfigs: { x: number[]; k: number | [number, number]; s: number | [num
   },
   { x: [2, 9, 9, 5], k: 3, s: 3, pad: 1 },
   { x: [4, 32, 32, 16], k: 2, s: 2, pad: 'valid' },
+  // channels past a multiple of 4 go through the SIMD MaxPoolGrad's scalar tail; overlapping windows add up
+  { x: [2, 7, 9, 7], k: 3, s: 1, pad: 'same' },
+  { x: [3, 10, 10, 6], k: 2, s: 2, pad: 'valid' },
 ];
 
 describe('pooling gradient kernels', () => {

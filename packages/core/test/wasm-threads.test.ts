@@ -4,11 +4,14 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
+import { worthThreads } from '../src/backend/wasm-kernels/parallel-work.js';
 import { WASM_THREADS_PINNED_VERSION, wantedWasmThreads } from '../src/backend/wasm-threads.js';
+import { tf } from '../src/index.js';
 
 interface ChildResult {
   name: string;
   threads: number;
+  poolFor?: string;
   tfjsThreads: number;
   singleThreadReason?: string;
   line: string;
@@ -31,7 +34,7 @@ function child(env: Record<string, string>): ChildResult {
     const cpuSum = conv();
     const info = await useBackend('wasm');
     const sum = conv();
-    console.log(JSON.stringify({ name: info.name, threads: info.threads, tfjsThreads: getThreadsCount(),
+    console.log(JSON.stringify({ name: info.name, threads: info.threads, poolFor: info.poolFor, tfjsThreads: getThreadsCount(),
       singleThreadReason: info.singleThreadReason, line: describeBackend(), sum, cpuSum }));
   `;
   // no process.exit in the script: the child exits on its own only if the pool's workers let go of the event loop
@@ -53,7 +56,8 @@ describe('wasm threads', () => {
 
   it('engages with TRAINKIT_WASM_THREADS=2: XNNPACK gets 2 threads, the numbers are the cpu backend’s, Node exits', () => {
     const r = child({ TRAINKIT_WASM_THREADS: '2' });
-    expect(r).toMatchObject({ name: 'wasm', threads: 2, tfjsThreads: 2 });
+    // 'large ops': the pool switch found the pool pointer of the pinned binary, so small kernels skip the pool
+    expect(r).toMatchObject({ name: 'wasm', threads: 2, tfjsThreads: 2, poolFor: 'large ops' });
     expect(r.singleThreadReason).toBeUndefined();
     expect(r.line).toContain('2 threads');
     expect(Math.abs(r.sum - r.cpuSum)).toBeLessThanOrEqual(1e-4 * Math.abs(r.cpuSum));
@@ -63,6 +67,7 @@ describe('wasm threads', () => {
     const r = child({ TRAINKIT_WASM_THREADS: '1' });
     expect(r).toMatchObject({ name: 'wasm', threads: 1, tfjsThreads: 1 });
     expect(r.singleThreadReason).toBeUndefined();
+    expect(r.poolFor).toBeUndefined();
     expect(Math.abs(r.sum - r.cpuSum)).toBeLessThanOrEqual(1e-4 * Math.abs(r.cpuSum));
   });
 
@@ -74,5 +79,17 @@ describe('wasm threads', () => {
     expect(() => wantedWasmThreads({ TRAINKIT_WASM_THREADS: 'two' })).toThrow(
       "TRAINKIT_WASM_THREADS='two' is not a thread count; expected a positive integer",
     );
+  });
+
+  it('hands only large kernels to the pool: convolutions and products by multiply-adds, the rest by size', () => {
+    const t = (shape: number[]) => ({ dataId: {}, shape, dtype: 'float32' }) as tf.TensorInfo;
+    // the CIFAR net's first convolution: 64·32·32·3 inputs × 5·5·32 taps per input channel
+    expect(worthThreads(tf.Conv2D, { x: t([64, 32, 32, 3]), filter: t([5, 5, 3, 32]) })).toBe(true);
+    expect(worthThreads(tf.Conv2D, { x: t([1, 8, 8, 3]), filter: t([3, 3, 3, 4]) })).toBe(false);
+    // the MNIST MLP's first layer (64×784 by 784×250), and its last (64×100 by 100×10)
+    expect(worthThreads(tf.BatchMatMul, { a: t([64, 784]), b: t([784, 250]) })).toBe(true);
+    expect(worthThreads(tf.BatchMatMul, { a: t([64, 100]), b: t([100, 10]) })).toBe(false);
+    expect(worthThreads(tf.Add, { a: t([64, 32, 32, 32]), b: t([32]) })).toBe(true);
+    expect(worthThreads(tf.Relu, { x: t([64, 250]) })).toBe(false);
   });
 });

@@ -29,10 +29,14 @@ run();
 run();
 const before = tf.memory().numTensors;
 const plain: number[] = [];
+const cpu: number[] = [];
 for (let i = 0; i < steps; i++) {
+  const c0 = process.cpuUsage();
   const t0 = performance.now();
   run();
   plain.push(performance.now() - t0);
+  const c = process.cpuUsage(c0);
+  cpu.push((c.user + c.system) / 1000);
 }
 const after = tf.memory().numTensors;
 
@@ -67,7 +71,8 @@ const rows = [...perKernel]
 const calls = rows.reduce((a, r) => a + r.calls, 0);
 console.log(
   `${args.model} ${args.task}, batch ${BATCH}, ${describeBackend()}: ${stepMs.toFixed(1)} ms per step ` +
-    `(${((BATCH * 1000) / stepMs).toFixed(0)} images/s), median of ${steps}`,
+    `(${((BATCH * 1000) / stepMs).toFixed(0)} images/s), ${median(cpu).toFixed(1)} ms of CPU time (all threads), ` +
+    `median of ${steps}`,
 );
 console.log(
   `kernels: ${kernelMs.toFixed(1)} ms in ${calls} calls; outside kernels ≈ ${(stepMs - kernelMs).toFixed(1)} ms ` +

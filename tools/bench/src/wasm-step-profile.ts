@@ -15,6 +15,10 @@ import { parseArgs } from 'node:util';
 import { registerWasmKernels, unregisterWasmKernels } from '../../../packages/core/src/backend/wasm-kernels/index.js';
 import { nn, tf, useBackend } from '../../../packages/core/src/index.js';
 
+// The kernel comparison is single-threaded, as when it was written: switching kernels in and out would drop the
+// thread-pool wrappers (see src/profile-step.ts for the threaded step).
+process.env.TRAINKIT_WASM_THREADS ??= '1';
+
 const { values: args } = parseArgs({
   options: {
     model: { type: 'string', default: 'raw' },

@@ -40,6 +40,7 @@ function detach<T>(value: T): T {
  * tf.tidy) and returned tensors are kept; inside a backward closure the results are cut from the tape. fn must be
  * synchronous: an async fn would escape both the tidy scope and the mode.
  */
+// biome-ignore lint/suspicious/noConfusingVoidType: fn may return nothing, as `with torch.no_grad():` blocks do
 export function noGrad<T extends tf.TensorContainer | number | boolean | void>(fn: () => T): T {
   state.noGradDepth++;
   try {
@@ -55,6 +56,7 @@ export function noGrad<T extends tf.TensorContainer | number | boolean | void>(f
 }
 
 /** Runs fn with gradient recording switched on or off, like torch.set_grad_enabled used as a context. */
+// biome-ignore lint/suspicious/noConfusingVoidType: fn may return nothing, as `with torch.no_grad():` blocks do
 export function enableGrad<T extends tf.TensorContainer | number | boolean | void>(enabled: boolean, fn: () => T): T {
   if (!enabled) return noGrad(fn);
   const saved = state.noGradDepth;

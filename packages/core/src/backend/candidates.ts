@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { tf } from '../tf.js';
-import { registerCpuKernels } from './cpu-kernels/index.js';
 import type { ConcreteBackend } from './backend-name.js';
+import { registerCpuKernels } from './cpu-kernels/index.js';
 import { loadNative } from './native.js';
 import { loadWasm, wasmSetup } from './wasm.js';
 

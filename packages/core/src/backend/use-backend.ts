@@ -15,6 +15,8 @@ export interface BackendInfo {
   threads?: number;
   /** why the backend runs on one thread although more were wanted */
   singleThreadReason?: string;
+  /** with threads: which kernels use them, 'large ops' (small ones stay on one thread) or 'every op (why)' */
+  poolFor?: string;
 }
 
 let current: BackendInfo | undefined;

@@ -4,6 +4,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
+import { installThreadpoolSwitch } from './wasm-threadpool-switch.js';
 
 /**
  * The one tfjs-backend-wasm release this shim was written against. Everything it touches beyond the package's public
@@ -20,7 +21,8 @@ type PthreadWorker = { unref(): void; loaded?: boolean; runPthread?: () => void 
 type WasmModule = {
   cwrap: (name: string, ret: string | null, args: string[]) => (...a: number[]) => unknown;
   PThread?: { runningWorkers?: PthreadWorker[]; unusedWorkers?: PthreadWorker[] };
-  tfjs?: Record<string, unknown>;
+  wasmMemory?: unknown;
+  tfjs: Record<string, unknown>;
 };
 
 /**
@@ -102,7 +104,13 @@ function workersWithoutExecArgv(): () => void {
  * the glue file's path, and Emscripten's core count import reports 2·threads so that the pool gets `threads`.
  * The backend object is the package's public BackendWasm, so every wasm kernel (tfjs's and trainkit's) runs on it.
  */
-export async function createThreadedWasmBackend(threads: number): Promise<BackendWasm> {
+export interface ThreadedWasm {
+  backend: BackendWasm;
+  /** 'large ops', or 'every op (why)' where the pool switch (wasm-threadpool-switch.ts) could not be installed */
+  poolFor: string;
+}
+
+export async function createThreadedWasmBackend(threads: number): Promise<ThreadedWasm> {
   const require = createRequire(import.meta.url);
   const wasm = require('@tensorflow/tfjs-backend-wasm') as typeof import('@tensorflow/tfjs-backend-wasm');
   if (wasm.version_wasm !== WASM_THREADS_PINNED_VERSION) {
@@ -176,5 +184,17 @@ export async function createThreadedWasmBackend(threads: number): Promise<Backen
   }
   // The pool's pthreads hold their workers referenced, which would keep Node from exiting after the last task.
   for (const w of [...(module.PThread?.runningWorkers ?? []), ...(module.PThread?.unusedWorkers ?? [])]) w.unref();
-  return backend;
+  let poolFor = 'large ops';
+  try {
+    const cThreadsCount = module.tfjs.getThreadsCount as () => number;
+    installThreadpoolSwitch(
+      readFileSync(binary),
+      module.wasmMemory as { buffer: ArrayBufferLike },
+      cThreadsCount,
+      threads,
+    );
+  } catch (err) {
+    poolFor = `every op (${(err as Error).message})`;
+  }
+  return { backend, poolFor };
 }

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { tf } from '../tf.js';
 import { registerWasmKernels } from './wasm-kernels/index.js';
+import { wrapWasmKernelsForThreads } from './wasm-kernels/parallel-work.js';
 import { createThreadedWasmBackend, wantedWasmThreads } from './wasm-threads.js';
 
 let registered = false;
@@ -11,6 +12,8 @@ export interface WasmSetup {
   threads: number;
   /** set when threads were wanted and the threaded build could not be used */
   singleThreadReason?: string;
+  /** with threads: which kernels use them ('large ops', or 'every op (why)') */
+  poolFor?: string;
 }
 
 let setup: WasmSetup | undefined;
@@ -55,8 +58,8 @@ export async function loadWasm(): Promise<void> {
       'wasm',
       async () => {
         try {
-          const backend = await createThreadedWasmBackend(threads);
-          setup = { threads };
+          const { backend, poolFor } = await createThreadedWasmBackend(threads);
+          setup = { threads, poolFor };
           return backend;
         } catch (err) {
           const backend = await stock();
@@ -74,5 +77,6 @@ export async function loadWasm(): Promise<void> {
   }
   // Before the backend initialises, so that the stock setup functions our wrappers keep still run.
   registerWasmKernels();
+  wrapWasmKernelsForThreads();
   registered = true;
 }

@@ -45,11 +45,14 @@ export class SGD extends Optimizer<SGDOptions> {
   protected update(param: tf.Tensor, grad: tf.Tensor, group: ParamGroup<SGDOptions>, state: ParamState): tf.Tensor {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
     const prevBuf = momentum !== 0 ? this.stateTensor(state, 'momentum_buffer') : undefined;
-    const fused = runFusedUpdate(
-      SGD_UPDATE,
-      { param, grad, ...(prevBuf ? { momentumBuffer: prevBuf } : {}) },
-      { lr, momentum, dampening, weightDecay, nesterov, maximize } satisfies SGDUpdateAttrs,
-    );
+    const fused = runFusedUpdate(SGD_UPDATE, { param, grad, ...(prevBuf ? { momentumBuffer: prevBuf } : {}) }, {
+      lr,
+      momentum,
+      dampening,
+      weightDecay,
+      nesterov,
+      maximize,
+    } satisfies SGDUpdateAttrs);
     if (fused) {
       const [next, buf] = fused as [tf.Tensor, tf.Tensor?];
       this.setState(state, 'momentum_buffer', buf ?? null);

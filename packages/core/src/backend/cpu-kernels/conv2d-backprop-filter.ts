@@ -64,7 +64,8 @@ export function makeConv2DBackpropFilter(stock: tf.KernelConfig): tf.KernelFunc 
         }
       }
     }
-    return (backend as unknown as { makeTensorInfo(s: number[], d: 'float32', v: Float32Array): tf.TensorInfo })
-      .makeTensorInfo([kh, kw, ci, co], 'float32', Float32Array.from(acc));
+    return (
+      backend as unknown as { makeTensorInfo(s: number[], d: 'float32', v: Float32Array): tf.TensorInfo }
+    ).makeTensorInfo([kh, kw, ci, co], 'float32', Float32Array.from(acc));
   };
 }

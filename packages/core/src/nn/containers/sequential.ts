@@ -18,7 +18,7 @@ export class Sequential extends Module {
       }
     } else {
       this.#layers = layers as Module[];
-      this.#layers.forEach((m, i) => this.registerModule(String(i), m));
+      for (const [i, m] of this.#layers.entries()) this.registerModule(String(i), m);
     }
   }
 

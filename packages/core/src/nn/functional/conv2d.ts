@@ -30,7 +30,9 @@ export function conv2d(
 ): tf.Tensor {
   const o: Conv2dOptions = isOptions<Conv2dOptions>(stride) ? stride : { stride, padding, dilation, groups };
   const a = conv2dArgs(input, weight, bias, o);
-  return tf.tidy(() => withBatchDim(input, 4, (x) => convolve2d(x, weight, bias, a.stride, a.pads, a.dilation, a.groups)));
+  return tf.tidy(() =>
+    withBatchDim(input, 4, (x) => convolve2d(x, weight, bias, a.stride, a.pads, a.dilation, a.groups)),
+  );
 }
 
 /** conv2d on an NHWC activation [N, H, W, C], returning NHWC: Sequential's path between channels-last layers. */

@@ -1,8 +1,8 @@
 import type { tf } from '../../tf.js';
+import { forwardChannelsLast } from '../channels-last.js';
 import { type GeluApproximate, gelu, leakyRelu, relu, sigmoid, tanh } from '../functional/activations.js';
 import { isOptions } from '../functional/options.js';
 import { logSoftmax, softmax } from '../functional/softmax.js';
-import { forwardChannelsLast } from '../channels-last.js';
 import { Module } from '../module.js';
 import { pyRepr } from '../py-repr.js';
 import { asLayer } from './layer-errors.js';

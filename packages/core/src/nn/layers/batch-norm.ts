@@ -1,6 +1,6 @@
 import { tf } from '../../tf.js';
 import { forwardChannelsLast } from '../channels-last.js';
-import { type BatchNormOptions as NormOptions, batchNorm, batchNormChannelsLast } from '../functional/batch-norm.js';
+import { batchNorm, batchNormChannelsLast, type BatchNormOptions as NormOptions } from '../functional/batch-norm.js';
 import { nchwView, type Shaped } from '../functional/layout.js';
 import { Module } from '../module.js';
 import { formatShape, ModuleError } from '../module-error.js';
@@ -126,6 +126,8 @@ export class BatchNorm2d extends BatchNorm {
 
   [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
     this.checkInput(nchwView(xh));
-    return this.normalize((running, o) => batchNormChannelsLast(xh, running('running_mean'), running('running_var'), o));
+    return this.normalize((running, o) =>
+      batchNormChannelsLast(xh, running('running_mean'), running('running_var'), o),
+    );
   }
 }

@@ -3,8 +3,7 @@ import { formatShape } from '../module-error.js';
 
 /**
  * Checks class-index targets for input [N, C, d1…] (target [N, d1…]) or unbatched input [C] (target []): dtype,
- * shape, and that every target is in [0, C) or equals ignoreIndex. The range check reads two numbers (the smallest
- * and largest non-ignored target) back from the backend, whatever the batch size.
+ * shape, and that every target is in [0, C) or equals ignoreIndex (the range check reads the targets back).
  */
 export function checkClassTargets(lossName: string, input: tf.Tensor, target: tf.Tensor, ignoreIndex: number): void {
   if (target.dtype !== 'int32') {
@@ -23,12 +22,15 @@ export function checkClassTargets(lossName: string, input: tf.Tensor, target: tf
   }
   if (target.size === 0) return;
   const numClasses = input.rank === 1 ? input.shape[0]! : input.shape[1]!;
-  const bounds = tf.tidy(() => {
-    const kept = tf.where(tf.notEqual(target, ignoreIndex), target, tf.zerosLike(target));
-    return tf.stack([tf.min(kept), tf.max(kept)]);
-  });
-  const [lo, hi] = bounds.dataSync() as unknown as [number, number];
-  bounds.dispose();
+  // one read of the targets and a scan here, rather than six kernels (where, min, max, stack…) and a read of two
+  // numbers: the targets are small (one index per sample or pixel) and already in memory on the cpu and wasm backends
+  let lo = 0;
+  let hi = 0;
+  for (const v of target.dataSync() as Int32Array) {
+    if (v === ignoreIndex) continue;
+    if (v < lo) lo = v;
+    else if (v > hi) hi = v;
+  }
   if (lo < 0 || hi >= numClasses) {
     throw new Error(
       `${lossName}: target ${lo < 0 ? lo : hi} is out of bounds: expected class indices in [0, ${numClasses}) or ignoreIndex ${ignoreIndex} (input ${formatShape(input.shape)}, target ${formatShape(target.shape)})`,

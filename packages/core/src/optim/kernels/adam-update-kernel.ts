@@ -1,5 +1,5 @@
 import type { tf } from '../../tf.js';
-import { floatBuffers } from './float-buffers.js';
+import { cpuFloatBuffers } from './float-buffers.js';
 
 export const ADAM_UPDATE = 'TrainkitAdamUpdate';
 
@@ -27,50 +27,54 @@ const f = Math.fround;
  *   θ ← θ − (γ / (1 − β₁ᵗ)) · m / (√v̂ / √(1 − β₂ᵗ) + ε)
  *
  * inputs {param, grad, expAvg, expAvgSq[, maxExpAvgSq]} → [param, expAvg, expAvgSq[, maxExpAvgSq]], all fresh.
- * Stands in for the 13 elementwise kernels (and their engine bookkeeping) the op-by-op update runs per parameter.
+ * Stands in for the 13 elementwise kernels (and their engine bookkeeping) the op-by-op update runs per parameter, on
+ * tfjs's cpu backend; wasm/optimizer-update.wat is the wasm backend's.
  */
-export function adamUpdateKernel(backendName: 'cpu' | 'wasm'): tf.KernelFunc {
-  return ({ inputs, backend, attrs }) => {
-    const a = attrs as unknown as AdamUpdateAttrs;
-    const { param, grad, expAvg, expAvgSq, maxExpAvgSq } = inputs as Record<string, tf.TensorInfo | undefined>;
-    if (!param || !grad || !expAvg || !expAvgSq || (a.amsgrad && !maxExpAvgSq)) {
-      throw new Error(`${ADAM_UPDATE}: missing inputs`);
+export const adamUpdateKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const a = attrs as unknown as AdamUpdateAttrs;
+  const { param, grad, expAvg, expAvgSq, maxExpAvgSq } = inputs as Record<string, tf.TensorInfo | undefined>;
+  if (!param || !grad || !expAvg || !expAvgSq || (a.amsgrad && !maxExpAvgSq)) {
+    throw new Error(`${ADAM_UPDATE}: missing inputs`);
+  }
+  const buffers = cpuFloatBuffers(backend as tf.KernelBackend);
+  const outs = buffers.outputs(param.shape, a.amsgrad ? 4 : 3);
+  const [p, g, m, v] = [param, grad, expAvg, expAvgSq].map(buffers.view) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array,
+  ];
+  const vMax = maxExpAvgSq ? buffers.view(maxExpAvgSq) : undefined;
+  const [pOut, mOut, vOut, vMaxOut] = outs.map(buffers.view) as [
+    Float32Array,
+    Float32Array,
+    Float32Array,
+    Float32Array?,
+  ];
+  const b1 = a.beta1;
+  const b2 = a.beta2;
+  const oneMinusB1 = f(1 - b1);
+  const oneMinusB2 = f(1 - b2);
+  const stepSize = a.lr / (1 - b1 ** a.step);
+  const bc2Sqrt = Math.sqrt(1 - b2 ** a.step);
+  const decay = a.decoupled ? f(1 - a.lr * a.weightDecay) : 1;
+  const l2 = a.decoupled ? 0 : a.weightDecay;
+  const sign = a.maximize ? -1 : 1;
+  for (let i = 0; i < p.length; i++) {
+    const theta = p[i]!;
+    let gi = sign * g[i]!;
+    if (l2 !== 0) gi = f(gi + f(theta * l2));
+    const mi = f(f(m[i]! * b1) + f(gi * oneMinusB1));
+    const vi = f(f(v[i]! * b2) + f(f(gi * gi) * oneMinusB2));
+    mOut[i] = mi;
+    vOut[i] = vi;
+    let vHat = vi;
+    if (vMax && vMaxOut) {
+      vHat = Math.max(vMax[i]!, vi);
+      vMaxOut[i] = vHat;
     }
-    const buffers = floatBuffers(backendName, backend as tf.KernelBackend);
-    const outs = buffers.outputs(param.shape, a.amsgrad ? 4 : 3);
-    const [p, g, m, v] = [param, grad, expAvg, expAvgSq].map(buffers.view) as [
-      Float32Array,
-      Float32Array,
-      Float32Array,
-      Float32Array,
-    ];
-    const vMax = maxExpAvgSq ? buffers.view(maxExpAvgSq) : undefined;
-    const [pOut, mOut, vOut, vMaxOut] = outs.map(buffers.view) as [Float32Array, Float32Array, Float32Array, Float32Array?];
-    const b1 = a.beta1;
-    const b2 = a.beta2;
-    const oneMinusB1 = f(1 - b1);
-    const oneMinusB2 = f(1 - b2);
-    const stepSize = a.lr / (1 - b1 ** a.step);
-    const bc2Sqrt = Math.sqrt(1 - b2 ** a.step);
-    const decay = a.decoupled ? f(1 - a.lr * a.weightDecay) : 1;
-    const l2 = a.decoupled ? 0 : a.weightDecay;
-    const sign = a.maximize ? -1 : 1;
-    for (let i = 0; i < p.length; i++) {
-      const theta = p[i]!;
-      let gi = sign * g[i]!;
-      if (l2 !== 0) gi = f(gi + f(theta * l2));
-      const mi = f(f(m[i]! * b1) + f(gi * oneMinusB1));
-      const vi = f(f(v[i]! * b2) + f(f(gi * gi) * oneMinusB2));
-      mOut[i] = mi;
-      vOut[i] = vi;
-      let vHat = vi;
-      if (vMax && vMaxOut) {
-        vHat = Math.max(vMax[i]!, vi);
-        vMaxOut[i] = vHat;
-      }
-      const denom = f(f(f(Math.sqrt(vHat)) / bc2Sqrt) + a.eps);
-      pOut[i] = f(f(decay === 1 ? theta : theta * decay) - f(stepSize * f(mi / denom)));
-    }
-    return outs;
-  };
-}
+    const denom = f(f(f(Math.sqrt(vHat)) / bc2Sqrt) + a.eps);
+    pOut[i] = f(f(decay === 1 ? theta : theta * decay) - f(stepSize * f(mi / denom)));
+  }
+  return outs;
+};

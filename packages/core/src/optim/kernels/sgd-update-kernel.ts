@@ -1,5 +1,5 @@
 import type { tf } from '../../tf.js';
-import { floatBuffers } from './float-buffers.js';
+import { cpuFloatBuffers } from './float-buffers.js';
 
 export const SGD_UPDATE = 'TrainkitSGDUpdate';
 
@@ -20,32 +20,30 @@ const f = Math.fround;
  * inputs {param, grad[, momentumBuffer]} → [param] without momentum, [param, momentumBuffer] with it; with momentum and
  * no buffer input, this is the first step.
  */
-export function sgdUpdateKernel(backendName: 'cpu' | 'wasm'): tf.KernelFunc {
-  return ({ inputs, backend, attrs }) => {
-    const a = attrs as unknown as SGDUpdateAttrs;
-    const { param, grad, momentumBuffer } = inputs as Record<string, tf.TensorInfo | undefined>;
-    if (!param || !grad) throw new Error(`${SGD_UPDATE}: missing inputs`);
-    const buffers = floatBuffers(backendName, backend as tf.KernelBackend);
-    const withMomentum = a.momentum !== 0;
-    const outs = buffers.outputs(param.shape, withMomentum ? 2 : 1);
-    const p = buffers.view(param);
-    const g = buffers.view(grad);
-    const prev = momentumBuffer ? buffers.view(momentumBuffer) : undefined;
-    const [pOut, bufOut] = outs.map(buffers.view) as [Float32Array, Float32Array?];
-    const { lr, momentum, weightDecay, nesterov } = a;
-    const keep = f(1 - a.dampening);
-    const sign = a.maximize ? -1 : 1;
-    for (let i = 0; i < p.length; i++) {
-      const theta = p[i]!;
-      let d = sign * g[i]!;
-      if (weightDecay !== 0) d = f(d + f(theta * weightDecay));
-      if (bufOut) {
-        const b = prev ? f(f(prev[i]! * momentum) + f(d * keep)) : d;
-        bufOut[i] = b;
-        d = nesterov ? f(d + f(b * momentum)) : b;
-      }
-      pOut[i] = f(theta - f(d * lr));
+export const sgdUpdateKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const a = attrs as unknown as SGDUpdateAttrs;
+  const { param, grad, momentumBuffer } = inputs as Record<string, tf.TensorInfo | undefined>;
+  if (!param || !grad) throw new Error(`${SGD_UPDATE}: missing inputs`);
+  const buffers = cpuFloatBuffers(backend as tf.KernelBackend);
+  const withMomentum = a.momentum !== 0;
+  const outs = buffers.outputs(param.shape, withMomentum ? 2 : 1);
+  const p = buffers.view(param);
+  const g = buffers.view(grad);
+  const prev = momentumBuffer ? buffers.view(momentumBuffer) : undefined;
+  const [pOut, bufOut] = outs.map(buffers.view) as [Float32Array, Float32Array?];
+  const { lr, momentum, weightDecay, nesterov } = a;
+  const keep = f(1 - a.dampening);
+  const sign = a.maximize ? -1 : 1;
+  for (let i = 0; i < p.length; i++) {
+    const theta = p[i]!;
+    let d = sign * g[i]!;
+    if (weightDecay !== 0) d = f(d + f(theta * weightDecay));
+    if (bufOut) {
+      const b = prev ? f(f(prev[i]! * momentum) + f(d * keep)) : d;
+      bufOut[i] = b;
+      d = nesterov ? f(d + f(b * momentum)) : b;
     }
-    return outs;
-  };
-}
+    pOut[i] = f(theta - f(d * lr));
+  }
+  return outs;
+};

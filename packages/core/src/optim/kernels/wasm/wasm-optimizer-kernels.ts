@@ -1,0 +1,81 @@
+import { heapModule, heapOffset } from '../../../backend/wasm-kernels/simd/heap-module.js';
+import { tf } from '../../../tf.js';
+import type { AdamUpdateAttrs } from '../adam-update-kernel.js';
+import type { SGDUpdateAttrs } from '../sgd-update-kernel.js';
+import { OPTIMIZER_UPDATE_WASM } from './optimizer-update-binary.js';
+
+interface UpdateFunctions {
+  adam(...args: number[]): void;
+  sgd(...args: number[]): void;
+}
+type WasmBackend = tf.KernelBackend & { makeOutput(shape: number[], dtype: 'float32'): tf.TensorInfo };
+
+const f = Math.fround;
+
+/** Adam / AdamW in one SIMD pass over the heap: the numbers of the op-by-op update (see adam-update-kernel.ts). */
+export const wasmAdamUpdate: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const a = attrs as unknown as AdamUpdateAttrs;
+  const b = backend as unknown as WasmBackend;
+  const { param, grad, expAvg, expAvgSq, maxExpAvgSq } = inputs as Record<string, tf.TensorInfo | undefined>;
+  if (!param || !grad || !expAvg || !expAvgSq || (a.amsgrad && !maxExpAvgSq)) {
+    throw new Error('TrainkitAdamUpdate: missing inputs');
+  }
+  const fns = heapModule<UpdateFunctions>(b, OPTIMIZER_UPDATE_WASM);
+  const outs = Array.from({ length: a.amsgrad ? 4 : 3 }, () => b.makeOutput(param.shape, 'float32'));
+  const at = (info: tf.TensorInfo | undefined) => heapOffset(b, info);
+  fns.adam(
+    at(param),
+    at(grad),
+    at(expAvg),
+    at(expAvgSq),
+    at(maxExpAvgSq),
+    at(outs[0]),
+    at(outs[1]),
+    at(outs[2]),
+    at(outs[3]),
+    tf.util.sizeFromShape(param.shape),
+    a.beta1,
+    a.beta2,
+    f(1 - a.beta1),
+    f(1 - a.beta2),
+    a.lr / (1 - a.beta1 ** a.step),
+    Math.sqrt(1 - a.beta2 ** a.step),
+    a.eps,
+    a.decoupled ? 1 - a.lr * a.weightDecay : 1,
+    a.decoupled ? 0 : a.weightDecay,
+    a.maximize ? -1 : 1,
+    !a.decoupled && a.weightDecay !== 0 ? 1 : 0,
+    a.amsgrad ? 1 : 0,
+  );
+  return outs;
+};
+
+/** SGD in one SIMD pass over the heap: the numbers of the op-by-op update (see sgd-update-kernel.ts). */
+export const wasmSgdUpdate: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const a = attrs as unknown as SGDUpdateAttrs;
+  const b = backend as unknown as WasmBackend;
+  const { param, grad, momentumBuffer } = inputs as Record<string, tf.TensorInfo | undefined>;
+  if (!param || !grad) throw new Error('TrainkitSGDUpdate: missing inputs');
+  const fns = heapModule<UpdateFunctions>(b, OPTIMIZER_UPDATE_WASM);
+  const withMomentum = a.momentum !== 0;
+  const outs = Array.from({ length: withMomentum ? 2 : 1 }, () => b.makeOutput(param.shape, 'float32'));
+  const at = (info: tf.TensorInfo | undefined) => heapOffset(b, info);
+  fns.sgd(
+    at(param),
+    at(grad),
+    at(momentumBuffer),
+    at(outs[0]),
+    at(outs[1]),
+    tf.util.sizeFromShape(param.shape),
+    a.lr,
+    a.momentum,
+    f(1 - a.dampening),
+    a.weightDecay,
+    a.maximize ? -1 : 1,
+    a.weightDecay !== 0 ? 1 : 0,
+    withMomentum ? 1 : 0,
+    momentumBuffer ? 1 : 0,
+    a.nesterov ? 1 : 0,
+  );
+  return outs;
+};
