@@ -1,7 +1,7 @@
 // Packs every publishable package, checks it with publint, installs the tarballs into a scratch project outside
 // the workspace and imports each one both as ESM and as CJS. Run after `pnpm build`: node tools/scripts/pack-check.mjs
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -55,5 +55,7 @@ for (const { name } of tarballs) {
   }
 }
 rmSync(scratch, { recursive: true, force: true });
-console.log(failed ? `pack-check: ${failed} failure(s)` : 'pack-check: all packages pack, pass publint and import as ESM and CJS');
+console.log(
+  failed ? `pack-check: ${failed} failure(s)` : 'pack-check: all packages pack, pass publint and import as ESM and CJS',
+);
 process.exit(failed ? 1 : 0);

@@ -1,6 +1,6 @@
 // Sums every workspace's vitest JSON report into one closing line, and fails when no test ran:
 // a green exit code with zero tests would hide a broken test glob.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('../..', import.meta.url).pathname;
@@ -18,7 +18,9 @@ for (const group of ['packages', 'apps', 'tools']) {
     passed += r.numPassedTests;
     failed += r.numFailedTests;
     skipped += r.numPendingTests + (r.numTodoTests ?? 0);
-    rows.push(`  ${group}/${name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+    rows.push(
+      `  ${group}/${name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`,
+    );
   }
 }
 console.log(rows.join('\n'));

@@ -111,11 +111,11 @@ describe.skipIf(!available)('FusedConv2D (conv + bias + relu) on oneDNN matches 
             ...(withBias ? { bias: bi } : {}),
             activation,
           });
-        const outputs = [f(x!, w!, b!)];
+        const outputs: tf.Tensor[] = [f(x!, w!, b!)];
         // tfjs differentiates the fused conv for the linear activation only
         if (activation === 'linear') {
           const loss = (...args: tf.Tensor[]) =>
-            f(args[0]!, args[1]!, args[2] ?? b!)
+            f(args[0] as tf.Tensor4D, args[1] as tf.Tensor4D, (args[2] ?? b!) as tf.Tensor1D)
               .square()
               .sum();
           outputs.push(...tf.grads(loss)(withBias ? [x!, w!, b!] : [x!, w!]));

@@ -1,10 +1,10 @@
-export { tf } from './tf.js';
-export type { Tensor, Rank, DataType, TensorLike } from './tf.js';
-export * from './backend/index.js';
-export * from './random/index.js';
 export * from './autograd/index.js';
+export * from './backend/index.js';
+export * as F from './nn/functional/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
-export * as F from './nn/functional/index.js';
+export * from './random/index.js';
 export * from './state/index.js';
+export type { DataType, Rank, Tensor, TensorLike } from './tf.js';
+export { tf } from './tf.js';
 export * from './training/index.js';

@@ -15,5 +15,5 @@ export function quietCpuBanner(): void {
 if ((tf.engine() as unknown as { backendName: string | null }).backendName == null) void tf.setBackend('cpu');
 quietCpuBanner();
 
+export type { DataType, Rank, Tensor, TensorLike } from '@tensorflow/tfjs';
 export { tf };
-export type { Tensor, Rank, DataType, TensorLike } from '@tensorflow/tfjs';

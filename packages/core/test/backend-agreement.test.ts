@@ -8,7 +8,12 @@ async function run(backend: 'wasm' | 'cpu'): Promise<{ conv: Float32Array; mm: F
     const rand = (shape: number[], seed: number) => tf.randomUniform(shape, -1, 1, 'float32', seed);
     const x = rand([2, 9, 7, 3], 1);
     const w = rand([3, 3, 3, 5], 2);
-    const conv = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, [2, 1], [[1, 1], [0, 2], [0, 0], [0, 0]] as never);
+    const conv = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, [2, 1], [
+      [1, 1],
+      [0, 2],
+      [0, 0],
+      [0, 0],
+    ] as never);
     const a = rand([17, 33], 3);
     const b = rand([33, 9], 4);
     return { conv: conv.dataSync() as Float32Array, mm: tf.matMul(a, b).dataSync() as Float32Array };

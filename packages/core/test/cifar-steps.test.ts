@@ -13,7 +13,8 @@ function batch(step: number): [tf.Tensor4D, tf.Tensor1D] {
   const n = fixture.batch * per;
   const y = Int32Array.from({ length: fixture.batch }, (_, k) => (k * 3 + step) % 10);
   const x = new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = ((((i * 7919 + step * 104729) % 1000) / 500 - 1) * 0.5 + (y[Math.floor(i / per)]! / 4.5 - 1));
+  for (let i = 0; i < n; i++)
+    x[i] = (((i * 7919 + step * 104729) % 1000) / 500 - 1) * 0.5 + (y[Math.floor(i / per)]! / 4.5 - 1);
   return [tf.tensor4d(x, [fixture.batch, 3, 32, 32]), tf.tensor1d(y, 'int32')];
 }
 
@@ -49,7 +50,10 @@ describe('the CIFAR tutorial network trains as in PyTorch (wasm)', () => {
       const loss = optimizer.step(() => lossFn.call(model.call(x), y))!;
       x.dispose();
       y.dispose();
-      expect(Math.abs(loss - fixture.losses[step]!), `step ${step}: ${loss} vs PyTorch ${fixture.losses[step]}`).toBeLessThan(1e-3);
+      expect(
+        Math.abs(loss - fixture.losses[step]!),
+        `step ${step}: ${loss} vs PyTorch ${fixture.losses[step]}`,
+      ).toBeLessThan(1e-3);
       counts.push(tf.memory().numTensors);
     }
     // the first step creates the gradients' and optimizer's tensors; after that the count is flat

@@ -5,13 +5,17 @@ import { backward, nn, noGrad, optim, tf, useBackend } from '../src/index.js';
 class Affine extends nn.Module {
   weight: nn.Parameter;
   bias: nn.Parameter;
-  constructor(readonly inF: number, readonly outF: number) {
+  constructor(
+    readonly inF: number,
+    readonly outF: number,
+  ) {
     super();
     this.weight = new nn.Parameter(tf.randomUniform([outF, inF], -0.5, 0.5, 'float32', 7));
     this.bias = new nn.Parameter(tf.zeros([outF]));
   }
   forward(x: tf.Tensor): tf.Tensor {
-    if (x.shape[x.rank - 1] !== this.inF) throw new nn.ModuleError(this, `expected input [*, ${this.inF}], got ${nn.formatShape(x.shape)}`);
+    if (x.shape[x.rank - 1] !== this.inF)
+      throw new nn.ModuleError(this, `expected input [*, ${this.inF}], got ${nn.formatShape(x.shape)}`);
     return tf.add(tf.matMul(x, this.weight.data, false, true), this.bias.data);
   }
   override extraRepr(): string {
@@ -49,11 +53,22 @@ describe('Module', () => {
   it('names parameters, modules and buffers as PyTorch does', () => {
     const net = new Net();
     expect(net.namedParameters().map(([n]) => n)).toEqual([
-      'body.0.weight', 'body.0.bias', 'body.1.weight', 'body.1.bias', 'head.weight', 'head.bias',
+      'body.0.weight',
+      'body.0.bias',
+      'body.1.weight',
+      'body.1.bias',
+      'head.weight',
+      'head.bias',
     ]);
     expect(net.namedModules().map(([n]) => n)).toEqual(['', 'body', 'body.0', 'body.1', 'head']);
     expect(Object.keys(net.stateDict())).toEqual([
-      'num_batches_tracked', 'body.0.weight', 'body.0.bias', 'body.1.weight', 'body.1.bias', 'head.weight', 'head.bias',
+      'num_batches_tracked',
+      'body.0.weight',
+      'body.0.bias',
+      'body.1.weight',
+      'body.1.bias',
+      'head.weight',
+      'head.bias',
     ]);
     expect(net.toString()).toBe(
       'Net(\n  (body): Sequential(\n    (0): Affine(in_features=4, out_features=3)\n    (1): Affine(in_features=3, out_features=2)\n  )\n  (head): Affine(in_features=2, out_features=1)\n)',

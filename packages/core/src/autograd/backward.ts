@@ -18,16 +18,20 @@ export function backward(closure: () => tf.Tensor, params: Iterable<Parameter>):
   }
   const byVar = new Map(trainable.map((p) => [p.data.name, p]));
   const { value, grads } = withRecording(() =>
-    tf.variableGrads(() => {
-      const loss = closure();
-      if (!(loss instanceof tf.Tensor)) throw new Error(`backward: the closure must return a tensor, got ${typeof loss}`);
-      if (loss.rank !== 0) {
-        throw new Error(
-          `backward: the loss must be a scalar, got shape [${loss.shape.join(', ')}]; reduce it (mean or sum) first, as PyTorch only creates the gradient implicitly for scalar outputs`,
-        );
-      }
-      return loss as tf.Scalar;
-    }, trainable.map((p) => p.data)),
+    tf.variableGrads(
+      () => {
+        const loss = closure();
+        if (!(loss instanceof tf.Tensor))
+          throw new Error(`backward: the closure must return a tensor, got ${typeof loss}`);
+        if (loss.rank !== 0) {
+          throw new Error(
+            `backward: the loss must be a scalar, got shape [${loss.shape.join(', ')}]; reduce it (mean or sum) first, as PyTorch only creates the gradient implicitly for scalar outputs`,
+          );
+        }
+        return loss as tf.Scalar;
+      },
+      trainable.map((p) => p.data),
+    ),
   );
   for (const [name, g] of Object.entries(grads)) {
     const p = byVar.get(name)!;

@@ -1,2 +1,2 @@
-export { noGrad, enableGrad, isGradEnabled, isRecording } from './grad-mode.js';
 export { backward } from './backward.js';
+export { enableGrad, isGradEnabled, isRecording, noGrad } from './grad-mode.js';

@@ -1,3 +1,3 @@
-export { type BackendName, type ConcreteBackend, BACKEND_NAMES, isBackendName } from './backend-name.js';
-export { type BackendInfo, useBackend, backendInfo, describeBackend } from './use-backend.js';
+export { BACKEND_NAMES, type BackendName, type ConcreteBackend, isBackendName } from './backend-name.js';
 export { type BackendCandidate, candidates } from './candidates.js';
+export { type BackendInfo, backendInfo, describeBackend, useBackend } from './use-backend.js';

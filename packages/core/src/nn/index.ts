@@ -1,11 +1,18 @@
-export { Module, type ForwardHook, type ForwardPreHook, type RemovableHandle, type StateDict, type LoadStateDictResult } from './module.js';
-export { ModuleError, formatShape } from './module-error.js';
-export { Parameter } from './parameter.js';
-export { pyRepr, kwargs } from './py-repr.js';
-export { Sequential } from './containers/sequential.js';
-export { ModuleList } from './containers/module-list.js';
 export { ModuleDict } from './containers/module-dict.js';
-export * from './losses/index.js';
-export * from './layers/index.js';
-export * as init from './init/index.js';
+export { ModuleList } from './containers/module-list.js';
+export { Sequential } from './containers/sequential.js';
 export * as functional from './functional/index.js';
+export * as init from './init/index.js';
+export * from './layers/index.js';
+export * from './losses/index.js';
+export {
+  type ForwardHook,
+  type ForwardPreHook,
+  type LoadStateDictResult,
+  Module,
+  type RemovableHandle,
+  type StateDict,
+} from './module.js';
+export { formatShape, ModuleError } from './module-error.js';
+export { Parameter } from './parameter.js';
+export { kwargs, pyRepr } from './py-repr.js';

@@ -18,7 +18,9 @@ export class ModuleError extends Error {
   /** @internal */
   setPath(path: string): void {
     this.path = path;
-    this.message = path ? `${this.module.typeName} '${path}': ${this.detail}` : `${this.module.typeName}: ${this.detail}`;
+    this.message = path
+      ? `${this.module.typeName} '${path}': ${this.detail}`
+      : `${this.module.typeName}: ${this.detail}`;
   }
 }
 

@@ -1,7 +1,7 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { loadModel, saveModel } from '../state/model-file.js';
 import { tf } from '../tf.js';
-import { ModuleError, formatShape } from './module-error.js';
+import { formatShape, ModuleError } from './module-error.js';
 import { Parameter } from './parameter.js';
 
 export type ForwardHook = (module: Module, inputs: unknown[], output: unknown) => unknown;
@@ -129,7 +129,8 @@ export abstract class Module {
   }
 
   #checkName(name: string): void {
-    if (name === '' || name.includes('.')) throw new Error(`${this.typeName}: invalid name '${name}' (empty or contains '.')`);
+    if (name === '' || name.includes('.'))
+      throw new Error(`${this.typeName}: invalid name '${name}' (empty or contains '.')`);
   }
 
   namedChildren(): [string, Module][] {
@@ -284,7 +285,8 @@ export abstract class Module {
     for (const [modName, m] of this.namedModules()) {
       const key = (n: string) => (modName ? `${modName}.${n}` : n);
       for (const [name, p] of m.ownParameters()) targets.set(key(name), { kind: 'param', p });
-      for (const [name, , persistent] of m.ownBuffers()) if (persistent) targets.set(key(name), { kind: 'buffer', m, name });
+      for (const [name, , persistent] of m.ownBuffers())
+        if (persistent) targets.set(key(name), { kind: 'buffer', m, name });
     }
     const missingKeys = [...targets.keys()].filter((k) => !(k in stateDict));
     const unexpectedKeys = Object.keys(stateDict).filter((k) => !targets.has(k));

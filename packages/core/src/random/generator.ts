@@ -14,7 +14,8 @@ export class Generator {
   }
 
   manualSeed(seed: number): this {
-    if (!Number.isInteger(seed) || seed < 0) throw new Error(`Generator.manualSeed: expected a non-negative integer, got ${seed}`);
+    if (!Number.isInteger(seed) || seed < 0)
+      throw new Error(`Generator.manualSeed: expected a non-negative integer, got ${seed}`);
     this.seedValue = seed;
     const mt = this.mt;
     mt[0] = seed >>> 0;
@@ -105,7 +106,9 @@ export class Generator {
 
   setState(state: GeneratorState): this {
     if (!Array.isArray(state.mt) || state.mt.length !== 624) {
-      throw new Error(`Generator.setState: expected 624 state words, got ${Array.isArray(state.mt) ? state.mt.length : typeof state.mt}`);
+      throw new Error(
+        `Generator.setState: expected 624 state words, got ${Array.isArray(state.mt) ? state.mt.length : typeof state.mt}`,
+      );
     }
     this.seedValue = state.seed;
     this.mt = Uint32Array.from(state.mt);

@@ -1,2 +1,2 @@
+export { defaultGenerator, initialSeed, manualSeed } from './default-generator.js';
 export { Generator, type GeneratorState } from './generator.js';
-export { defaultGenerator, manualSeed, initialSeed } from './default-generator.js';

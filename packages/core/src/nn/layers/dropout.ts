@@ -36,7 +36,10 @@ export class Dropout extends Module {
     return this.drop(input, { p: this.p, training: this.training, generator: this.#generator });
   }
 
-  protected drop(input: tf.Tensor, options: { p: number; training: boolean; generator: Generator | undefined }): tf.Tensor {
+  protected drop(
+    input: tf.Tensor,
+    options: { p: number; training: boolean; generator: Generator | undefined },
+  ): tf.Tensor {
     return dropout(input, options);
   }
 
