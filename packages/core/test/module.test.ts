@@ -149,3 +149,35 @@ describe('Module', () => {
     expect(b.stateDict()['body.1.weight']!.arraySync()).toEqual(a.stateDict()['body.1.weight']!.arraySync());
   });
 });
+
+describe('ModuleList and ModuleDict', () => {
+  it('register their modules under PyTorch names and refuse a forward', () => {
+    class Heads extends nn.Module {
+      blocks = new nn.ModuleList([new Affine(4, 4), new Affine(4, 4)]);
+      heads = new nn.ModuleDict({ cls: new Affine(4, 3), box: new Affine(4, 2) });
+      forward(x: tf.Tensor): tf.Tensor {
+        let h = x;
+        for (const b of this.blocks) h = b.call(h);
+        return tf.concat([this.heads.get('cls').call(h), this.heads.get('box').call(h)], 1);
+      }
+    }
+    const m = new Heads();
+    expect(m.namedParameters().map(([n]) => n)).toEqual([
+      'blocks.0.weight',
+      'blocks.0.bias',
+      'blocks.1.weight',
+      'blocks.1.bias',
+      'heads.cls.weight',
+      'heads.cls.bias',
+      'heads.box.weight',
+      'heads.box.bias',
+    ]);
+    expect(m.call(tf.ones([2, 4])).shape).toEqual([2, 5]);
+    expect(m.blocks.length).toBe(2);
+    expect(m.heads.keys()).toEqual(['cls', 'box']);
+    expect(() => m.heads.get('seg')).toThrow("ModuleDict: no module 'seg' (has cls, box)");
+    expect(() => m.blocks.at(5)).toThrow(/index 5 out of range for 2 modules/);
+    expect(() => m.blocks.forward()).toThrow(/ModuleList has no forward/);
+    expect(m.toString()).toContain('(blocks): ModuleList(\n    (0): Affine(in_features=4, out_features=4)');
+  });
+});
