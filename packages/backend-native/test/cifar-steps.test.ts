@@ -1,43 +1,13 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { nn, optim, tf, useBackend } from '@trainkit/core';
 import { afterAll, describe, expect, it } from 'vitest';
+import {
+  cifarStepsBatch as batch,
+  cifarSteps as fixture,
+  tudui,
+  cifarStepsWeights as weights,
+} from '../../core/test/helpers/cifar-steps.js';
 import { kernelCounts } from '../src/index.js';
 import { available } from './helpers.js';
-
-// core's PyTorch fixture (tools/fixtures/cifar_steps.py): 50 SGD steps of the tutorial network from the same weights.
-const fixtures = new URL('../../core/test/fixtures/', import.meta.url);
-const fixture = (
-  JSON.parse(readFileSync(new URL('cifar_steps.json', fixtures), 'utf8')) as {
-    cases: { steps: number; batch: number; lr: number; losses: number[] };
-  }
-).cases;
-const weights = fileURLToPath(new URL('state_cifar.safetensors', fixtures));
-
-/** The fixture script's batch formula (as core's cifar-steps test). */
-function batch(step: number, size = fixture.batch): [tf.Tensor4D, tf.Tensor1D] {
-  const per = 3 * 32 * 32;
-  const n = size * per;
-  const y = Int32Array.from({ length: size }, (_, k) => (k * 3 + step) % 10);
-  const x = new Float32Array(n);
-  for (let i = 0; i < n; i++)
-    x[i] = (((i * 7919 + step * 104729) % 1000) / 500 - 1) * 0.5 + (y[Math.floor(i / per)]! / 4.5 - 1);
-  return [tf.tensor4d(x, [size, 3, 32, 32]), tf.tensor1d(y, 'int32')];
-}
-
-function tudui(): nn.Sequential {
-  return new nn.Sequential(
-    new nn.Conv2d(3, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 64, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Flatten(),
-    new nn.Linear(1024, 64),
-    new nn.Linear(64, 10),
-  );
-}
 
 describe.skipIf(!available)('the CIFAR tutorial network on native', () => {
   const model = tudui();

@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import { nn, tf } from '../../src/index.js';
+import { loadFixture } from './fixtures.js';
+
+// tools/fixtures/cifar_steps.py: 50 SGD steps of the tutorial network in PyTorch from state_cifar.safetensors.
+// Shared by every backend's run of it (core's wasm test, backend-native's test).
+export const cifarSteps = loadFixture<{ steps: number; batch: number; lr: number; losses: number[] }>(
+  'cifar_steps',
+).cases;
+export const cifarStepsWeights = fileURLToPath(new URL('../fixtures/state_cifar.safetensors', import.meta.url));
+
+/** The fixture script's batch: noise plus a label-coded brightness, in float64 rounded once to float32. */
+export function cifarStepsBatch(step: number, size = cifarSteps.batch): [tf.Tensor4D, tf.Tensor1D] {
+  const per = 3 * 32 * 32;
+  const n = size * per;
+  const y = Int32Array.from({ length: size }, (_, k) => (k * 3 + step) % 10);
+  const x = new Float32Array(n);
+  for (let i = 0; i < n; i++)
+    x[i] = (((i * 7919 + step * 104729) % 1000) / 500 - 1) * 0.5 + (y[Math.floor(i / per)]! / 4.5 - 1);
+  return [tf.tensor4d(x, [size, 3, 32, 32]), tf.tensor1d(y, 'int32')];
+}
+
+/** Seed 002's Tudui network, as the fixture script builds it. */
+export function tudui(): nn.Sequential {
+  return new nn.Sequential(
+    new nn.Conv2d(3, 32, 5, { padding: 2 }),
+    new nn.MaxPool2d(2),
+    new nn.Conv2d(32, 32, 5, { padding: 2 }),
+    new nn.MaxPool2d(2),
+    new nn.Conv2d(32, 64, 5, { padding: 2 }),
+    new nn.MaxPool2d(2),
+    new nn.Flatten(),
+    new nn.Linear(1024, 64),
+    new nn.Linear(64, 10),
+  );
+}
