@@ -18,6 +18,29 @@ import time
 import torch
 
 
+def classifier_steps(model, optimizer, input_shape, batch):
+    """The two timed tasks for a classifier on fixed synthetic data: a training step (zero_grad, forward,
+    cross-entropy, backward, step, loss read back as trainkit's step returns it) and no-grad inference."""
+    loss_fn = torch.nn.CrossEntropyLoss()
+    x = torch.rand(batch, *input_shape) * 2 - 1
+    y = torch.arange(batch) * 7 % 10
+
+    def train():
+        model.train()
+        optimizer.zero_grad()
+        loss = loss_fn(model(x), y)
+        loss.backward()
+        optimizer.step()
+        loss.item()
+
+    def infer():
+        model.eval()
+        with torch.no_grad():
+            model(x).argmax(1)
+
+    return {'train': train, 'infer': infer}
+
+
 def setup_threads(threads):
     # This Debian build defaults to 1 intra-op thread; PyTorch elsewhere defaults to the core count.
     torch.set_num_threads(threads)

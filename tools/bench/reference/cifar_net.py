@@ -3,7 +3,7 @@ no-grad inference, on synthetic data. See bench_common.py for how to run it."""
 import torch
 from torch import nn
 
-from bench_common import main
+from bench_common import classifier_steps, main
 
 
 def make_model():
@@ -17,25 +17,7 @@ def make_model():
 
 def make_steps(batch):
     model = make_model()
-    loss_fn = nn.CrossEntropyLoss()
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
-    x = torch.rand(batch, 3, 32, 32) * 2 - 1
-    y = torch.arange(batch) * 7 % 10
-
-    def train():
-        model.train()
-        optimizer.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        optimizer.step()
-        loss.item()
-
-    def infer():
-        model.eval()
-        with torch.no_grad():
-            model(x).argmax(1)
-
-    return {'train': train, 'infer': infer}
+    return classifier_steps(model, torch.optim.SGD(model.parameters(), lr=0.01), (3, 32, 32), batch)
 
 
 if __name__ == '__main__':

@@ -3,7 +3,7 @@ steps and no-grad inference, on synthetic data. See bench_common.py for how to r
 import torch
 from torch import nn
 
-from bench_common import main
+from bench_common import classifier_steps, main
 
 
 class MLP(nn.Module):
@@ -21,25 +21,7 @@ class MLP(nn.Module):
 
 def make_steps(batch):
     model = MLP()
-    loss_fn = nn.CrossEntropyLoss()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x = torch.rand(batch, 1, 28, 28) * 2 - 1
-    y = torch.arange(batch) * 7 % 10
-
-    def train():
-        model.train()
-        optimizer.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        optimizer.step()
-        loss.item()
-
-    def infer():
-        model.eval()
-        with torch.no_grad():
-            model(x).argmax(1)
-
-    return {'train': train, 'infer': infer}
+    return classifier_steps(model, torch.optim.Adam(model.parameters(), lr=1e-3), (1, 28, 28), batch)
 
 
 if __name__ == '__main__':
