@@ -4,7 +4,9 @@ import { convKernels } from './kernels/conv.js';
 import { eltwiseKernels } from './kernels/eltwise.js';
 import { layoutKernels } from './kernels/layout.js';
 import { matmulKernels } from './kernels/matmul.js';
+import { optimKernels } from './kernels/optim.js';
 import { poolKernels } from './kernels/pool.js';
+import { recycleOutputs } from './recycled-outputs.js';
 
 /** The name the backend registers under with tfjs, for tf.setBackend and useBackend. */
 export const NATIVE_BACKEND = 'native';
@@ -30,8 +32,6 @@ export const NATIVE_KERNELS: readonly string[] = [
   tf.Sqrt,
   tf.Square,
   tf.Relu,
-  tf.Exp,
-  tf.Log,
   tf.Abs,
   tf.Neg,
 ];
@@ -55,6 +55,7 @@ export function registerNativeBackend(): void {
       const backend = new Cpu();
       // the cpu backend's "Hi, looks like you are running TensorFlow.js in Node.js" banner
       (backend as unknown as { firstUse: boolean }).firstUse = false;
+      recycleOutputs(backend);
       return backend;
     },
     -1,
@@ -66,8 +67,10 @@ export function registerNativeBackend(): void {
     ...matmulKernels(addon),
     ...layoutKernels(addon),
     ...eltwiseKernels(addon),
+    ...optimKernels(addon),
   ]) {
-    tf.unregisterKernel(config.kernelName, NATIVE_BACKEND);
+    // core's own kernels (the optimizer updates) reach cpu lazily, so a copy may or may not be here
+    if (tf.getKernel(config.kernelName, NATIVE_BACKEND)) tf.unregisterKernel(config.kernelName, NATIVE_BACKEND);
     tf.registerKernel(config);
   }
 }

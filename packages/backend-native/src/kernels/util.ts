@@ -1,4 +1,5 @@
 import { tf } from '@trainkit/core';
+import { takeOutput } from '../recycled-outputs.js';
 
 /** The parts of tfjs's MathBackendCPU the native kernels use: its typed-array store and tensor constructor. */
 export interface CpuLikeBackend {
@@ -14,12 +15,19 @@ export function floats(backend: CpuLikeBackend, t: tf.TensorInfo): Float32Array 
 }
 
 /**
- * A Float32Array for a kernel output that the addon overwrites entirely: not zero-filled (allocUnsafeSlow), which
- * saves a pass over every output; measured at about 10 % of a CIFAR step.
+ * A Float32Array for a kernel output that the addon overwrites entirely: not zero-filled, which saves a pass over
+ * every output (about 10 % of a CIFAR step), and recycled from a disposed output where one is free
+ * (recycled-outputs.ts), which saves the page faults of fresh memory.
  */
 export function uninitialised(size: number): Float32Array {
-  return new Float32Array(Buffer.allocUnsafeSlow(size * 4).buffer, 0, size);
+  return takeOutput(size);
 }
+
+/**
+ * Elementwise work below this many elements stays on tfjs's cpu kernels: a oneDNN call wakes OpenMP's threads,
+ * 20–80 µs (up to ~2 ms on a loaded VM) where a JavaScript loop over a few thousand floats takes a few µs.
+ */
+export const NATIVE_FROM = 16384;
 
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
