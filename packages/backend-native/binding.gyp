@@ -9,10 +9,11 @@
         "src/native/pool.cc",
         "src/native/matmul.cc",
         "src/native/layout.cc",
-        "src/native/eltwise.cc"
+        "src/native/eltwise.cc",
+        "src/native/optim.cc"
       ],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
-      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fopenmp"],
+      "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fopenmp", "-ffp-contract=off"],
       "ldflags": ["-fopenmp"],
       "libraries": ["-ldnnl"]
     }

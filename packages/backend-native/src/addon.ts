@@ -26,6 +26,28 @@ export interface NativeAddon {
   binary(a: Float32Array, b: Float32Array, y: Float32Array, key: Int32Array): void;
   /** key kind (0 sqrt, 1 square, 2 relu, 3 exp, 4 log, 5 abs, 6 neg), size */
   eltwise(x: Float32Array, y: Float32Array, key: Int32Array): void;
+  /** hyper: lr, momentum, dampening, weightDecay, nesterov, maximize (booleans as 0/1) */
+  sgdUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    momentumBuffer: Float32Array | null,
+    paramOut: Float32Array,
+    bufferOut: Float32Array | null,
+    hyper: Float64Array,
+  ): void;
+  /** hyper: beta1, beta2, eps, l2, stepSize, bc2Sqrt, decay, sign (core's adamUpdateConstants) */
+  adamUpdate(
+    param: Float32Array,
+    grad: Float32Array,
+    expAvg: Float32Array,
+    expAvgSq: Float32Array,
+    maxExpAvgSq: Float32Array | null,
+    paramOut: Float32Array,
+    expAvgOut: Float32Array,
+    expAvgSqOut: Float32Array,
+    maxExpAvgSqOut: Float32Array | null,
+    hyper: Float64Array,
+  ): void;
 }
 
 export interface NativeStatus {

@@ -27,10 +27,11 @@ std::vector<int> intsArg(napi_env env, napi_value v);
 /** Wraps a C++ body into an N-API callback that turns C++ exceptions (dnnl::error included) into JS errors. */
 template <typename Fn>
 napi_value guarded(napi_env env, napi_callback_info info, size_t argc, Fn fn) {
-  napi_value argv[8];
-  size_t got = 8;
+  napi_value argv[12];
+  size_t got = 12;
   napi_get_cb_info(env, info, &got, argv, nullptr, nullptr);
   try {
+    if (argc > 12) throw std::logic_error("guarded: at most 12 arguments");
     if (got < argc) throw std::runtime_error("expected " + std::to_string(argc) + " arguments");
     fn(argv);
   } catch (const std::exception& e) {

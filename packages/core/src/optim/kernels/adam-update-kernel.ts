@@ -20,6 +20,25 @@ export interface AdamUpdateAttrs {
 const f = Math.fround;
 
 /**
+ * The per-step constants of an Adam update, computed once in double precision: every backend's fused kernel takes
+ * them from here so that all round alike.
+ */
+export function adamUpdateConstants(a: AdamUpdateAttrs) {
+  return {
+    b1: a.beta1,
+    b2: a.beta2,
+    eps: a.eps,
+    /** L2 penalty added to the gradient (Adam), 0 for AdamW */
+    l2: a.decoupled ? 0 : a.weightDecay,
+    stepSize: a.lr / (1 - a.beta1 ** a.step),
+    bc2Sqrt: Math.sqrt(1 - a.beta2 ** a.step),
+    /** AdamW's θ factor, 1 for Adam */
+    decay: a.decoupled ? f(1 - a.lr * a.weightDecay) : 1,
+    sign: a.maximize ? -1 : 1,
+  };
+}
+
+/**
  * One Adam (or AdamW) update of one parameter in a single pass, with PyTorch 1.13's formula and its float32 rounding
  * after every operation (as its `_single_tensor_adam` does op by op):
  *
@@ -51,15 +70,9 @@ export const adamUpdateKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     Float32Array,
     Float32Array?,
   ];
-  const b1 = a.beta1;
-  const b2 = a.beta2;
+  const { b1, b2, eps, l2, stepSize, bc2Sqrt, decay, sign } = adamUpdateConstants(a);
   const oneMinusB1 = f(1 - b1);
   const oneMinusB2 = f(1 - b2);
-  const stepSize = a.lr / (1 - b1 ** a.step);
-  const bc2Sqrt = Math.sqrt(1 - b2 ** a.step);
-  const decay = a.decoupled ? f(1 - a.lr * a.weightDecay) : 1;
-  const l2 = a.decoupled ? 0 : a.weightDecay;
-  const sign = a.maximize ? -1 : 1;
   for (let i = 0; i < p.length; i++) {
     const theta = p[i]!;
     let gi = sign * g[i]!;
@@ -73,7 +86,7 @@ export const adamUpdateKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
       vHat = Math.max(vMax[i]!, vi);
       vMaxOut[i] = vHat;
     }
-    const denom = f(f(f(Math.sqrt(vHat)) / bc2Sqrt) + a.eps);
+    const denom = f(f(f(Math.sqrt(vHat)) / bc2Sqrt) + eps);
     pOut[i] = f(f(decay === 1 ? theta : theta * decay) - f(stepSize * f(mi / denom)));
   }
   return outs;

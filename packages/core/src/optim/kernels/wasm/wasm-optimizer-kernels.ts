@@ -1,6 +1,6 @@
 import { heapModule, heapOffset } from '../../../backend/wasm-kernels/simd/heap-module.js';
 import { tf } from '../../../tf.js';
-import type { AdamUpdateAttrs } from '../adam-update-kernel.js';
+import { type AdamUpdateAttrs, adamUpdateConstants } from '../adam-update-kernel.js';
 import type { SGDUpdateAttrs } from '../sgd-update-kernel.js';
 import { OPTIMIZER_UPDATE_WASM } from './optimizer-update-binary.js';
 
@@ -23,6 +23,7 @@ export const wasmAdamUpdate: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const fns = heapModule<UpdateFunctions>(b, OPTIMIZER_UPDATE_WASM);
   const outs = Array.from({ length: a.amsgrad ? 4 : 3 }, () => b.makeOutput(param.shape, 'float32'));
   const at = (info: tf.TensorInfo | undefined) => heapOffset(b, info);
+  const c = adamUpdateConstants(a);
   fns.adam(
     at(param),
     at(grad),
@@ -34,17 +35,17 @@ export const wasmAdamUpdate: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     at(outs[2]),
     at(outs[3]),
     tf.util.sizeFromShape(param.shape),
-    a.beta1,
-    a.beta2,
-    f(1 - a.beta1),
-    f(1 - a.beta2),
-    a.lr / (1 - a.beta1 ** a.step),
-    Math.sqrt(1 - a.beta2 ** a.step),
-    a.eps,
-    a.decoupled ? 1 - a.lr * a.weightDecay : 1,
-    a.decoupled ? 0 : a.weightDecay,
-    a.maximize ? -1 : 1,
-    !a.decoupled && a.weightDecay !== 0 ? 1 : 0,
+    c.b1,
+    c.b2,
+    f(1 - c.b1),
+    f(1 - c.b2),
+    c.stepSize,
+    c.bc2Sqrt,
+    c.eps,
+    c.decay,
+    c.l2,
+    c.sign,
+    c.l2 !== 0 ? 1 : 0,
     a.amsgrad ? 1 : 0,
   );
   return outs;

@@ -1,0 +1,60 @@
+import { optim, type tf } from '@trainkit/core';
+import type { NativeAddon } from '../addon.js';
+import { floats, uninitialised } from './util.js';
+
+const missing = (name: string) => new Error(`${name} on native: missing or non-float32 inputs`);
+
+/**
+ * core's fused optimizer updates (optim.ADAM_UPDATE, optim.SGD_UPDATE) on the addon: one pass per parameter instead
+ * of the op-by-op update, with the same inputs, attributes, outputs and float32 rounding as core's cpu kernels.
+ */
+export function optimKernels(addon: NativeAddon): tf.KernelConfig[] {
+  const adam: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as optim.AdamUpdateAttrs;
+    const b = backend as unknown as Parameters<typeof floats>[0];
+    const { param, grad, expAvg, expAvgSq, maxExpAvgSq } = inputs as Record<string, tf.TensorInfo | undefined>;
+    const [p, g, m, v] = [param, grad, expAvg, expAvgSq].map((t) => t && floats(b, t));
+    const vMax = maxExpAvgSq ? floats(b, maxExpAvgSq) : undefined;
+    if (!param || !p || !g || !m || !v || (a.amsgrad && !vMax)) throw missing(optim.ADAM_UPDATE);
+    const outs = Array.from({ length: a.amsgrad ? 4 : 3 }, () => uninitialised(p.length));
+    const c = optim.adamUpdateConstants(a);
+    addon.adamUpdate(
+      p,
+      g,
+      m,
+      v,
+      a.amsgrad ? (vMax ?? null) : null,
+      outs[0]!,
+      outs[1]!,
+      outs[2]!,
+      outs[3] ?? null,
+      Float64Array.of(c.b1, c.b2, c.eps, c.l2, c.stepSize, c.bc2Sqrt, c.decay, c.sign),
+    );
+    return outs.map((values) => b.makeTensorInfo(param.shape, 'float32', values));
+  };
+
+  const sgd: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+    const a = attrs as unknown as optim.SGDUpdateAttrs;
+    const b = backend as unknown as Parameters<typeof floats>[0];
+    const { param, grad, momentumBuffer } = inputs as Record<string, tf.TensorInfo | undefined>;
+    const p = param && floats(b, param);
+    const g = grad && floats(b, grad);
+    const prev = momentumBuffer ? floats(b, momentumBuffer) : undefined;
+    if (!param || !p || !g || (momentumBuffer && !prev)) throw missing(optim.SGD_UPDATE);
+    const outs = Array.from({ length: a.momentum !== 0 ? 2 : 1 }, () => uninitialised(p.length));
+    addon.sgdUpdate(
+      p,
+      g,
+      prev ?? null,
+      outs[0]!,
+      outs[1] ?? null,
+      Float64Array.of(a.lr, a.momentum, a.dampening, a.weightDecay, a.nesterov ? 1 : 0, a.maximize ? 1 : 0),
+    );
+    return outs.map((values) => b.makeTensorInfo(param.shape, 'float32', values));
+  };
+
+  return [
+    { kernelName: optim.ADAM_UPDATE, backendName: 'native', kernelFunc: adam },
+    { kernelName: optim.SGD_UPDATE, backendName: 'native', kernelFunc: sgd },
+  ];
+}
