@@ -1,6 +1,6 @@
 import { tf } from '@trainkit/core';
 import type { NativeAddon } from '../addon.js';
-import { floats, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
+import { floats, NATIVE_FROM, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
 
 const ADD = 0;
 const SUB = 1;
@@ -17,7 +17,7 @@ export function layoutKernels(addon: NativeAddon): tf.KernelConfig[] {
     const { x } = inputs as { x: tf.TensorInfo };
     const perm = attrs.perm as number[];
     const xv = floats(backend, x);
-    if (!xv || x.shape.length < 2 || perm.every((p, i) => p === i)) return undefined;
+    if (!xv || xv.length < NATIVE_FROM || x.shape.length < 2 || perm.every((p, i) => p === i)) return undefined;
     const outShape = perm.map((p) => x.shape[p]!);
     const y = uninitialised(xv.length);
     addon.transpose(xv, y, Int32Array.from([x.shape.length, ...x.shape, ...perm]));
@@ -27,7 +27,7 @@ export function layoutKernels(addon: NativeAddon): tf.KernelConfig[] {
   const sum: NativeBody = ({ inputs, backend, attrs }) => {
     const { x } = inputs as { x: tf.TensorInfo };
     const xv = floats(backend, x);
-    if (!xv || x.shape.length === 0) return undefined;
+    if (!xv || xv.length < NATIVE_FROM || x.shape.length === 0) return undefined;
     const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape);
     if (axes.length === 0) return undefined;
     const reduced = x.shape.map((_, i) => (axes.includes(i) ? 1 : 0));
@@ -49,6 +49,7 @@ export function layoutKernels(addon: NativeAddon): tf.KernelConfig[] {
       const bv = floats(backend, b);
       if (!av || !bv) return undefined;
       const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
+      if (sizeOf(outShape) < NATIVE_FROM) return undefined;
       const rank = Math.max(outShape.length, 1);
       const full = padTo(outShape, rank).join();
       let [first, second, firstShape, secondShape] = [av, bv, padTo(a.shape, rank), padTo(b.shape, rank)];

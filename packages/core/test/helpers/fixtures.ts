@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
-import { tf } from '../../src/index.js';
+import { type BackendName, tf } from '../../src/index.js';
 
 /** A tensor as the fixture scripts write it (tools/fixtures/common.py: t2j). */
 export interface JsonTensor {
@@ -50,5 +50,12 @@ export function expectClose(
   }
 }
 
-/** The backends conformance tests run on; both always load on this machine (tfjs cpu and wasm ship in deps). */
-export const TEST_BACKENDS = ['cpu', 'wasm'] as const;
+/**
+ * The backends conformance tests run on: cpu and wasm, which always load (tfjs ships both in core's dependencies).
+ * TRAINKIT_TEST_BACKENDS=native,… runs the same suites on another registered backend: @trainkit/backend-native's
+ * tests do that for 'native' (its vitest.config.ts).
+ */
+export const TEST_BACKENDS = (process.env.TRAINKIT_TEST_BACKENDS?.split(',') ?? [
+  'cpu',
+  'wasm',
+]) as readonly BackendName[];
