@@ -1,5 +1,6 @@
 export * from './autograd/index.js';
 export * from './backend/index.js';
+export { CONV2D_BIAS, type Conv2DBiasAttrs } from './nn/functional/conv2d-bias.js';
 export * as F from './nn/functional/index.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';

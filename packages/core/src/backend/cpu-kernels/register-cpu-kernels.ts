@@ -1,17 +1,24 @@
+import { CONV2D_BIAS } from '../../nn/functional/conv2d-bias.js';
 import { tf } from '../../tf.js';
 import { makeConv2DBackpropFilter } from './conv2d-backprop-filter.js';
+import { conv2dBias } from './conv2d-bias.js';
 
-/** One trainkit kernel for tfjs's 'cpu' backend, made from the stock kernel it replaces (its fallback). */
-interface CpuKernel {
-  name: string;
-  make(stock: tf.KernelConfig): tf.KernelFunc;
-}
+/**
+ * One trainkit kernel for tfjs's 'cpu' backend. 'replace': made from the stock kernel it replaces (its fallback).
+ * 'own': a kernel of trainkit's own that tfjs does not have.
+ */
+type CpuKernel =
+  | { name: string; role: 'replace'; make(stock: tf.KernelConfig): tf.KernelFunc }
+  | { name: string; role: 'own'; kernelFunc: tf.KernelFunc };
 
-export const CPU_KERNELS: readonly CpuKernel[] = [{ name: tf.Conv2DBackpropFilter, make: makeConv2DBackpropFilter }];
+export const CPU_KERNELS: readonly CpuKernel[] = [
+  { name: tf.Conv2DBackpropFilter, role: 'replace', make: makeConv2DBackpropFilter },
+  { name: CONV2D_BIAS, role: 'own', kernelFunc: conv2dBias },
+];
 
 // Marks our configs, so that a second copy of trainkit in the process (ESM and CJS side by side) leaves them be.
 const MARK = Symbol.for('trainkit.cpuKernel');
-type Marked = tf.KernelConfig & { [MARK]?: { stock: tf.KernelConfig } };
+type Marked = tf.KernelConfig & { [MARK]?: { stock: tf.KernelConfig | undefined } };
 
 /** The names of the trainkit kernels registered for 'cpu' right now. */
 export function registeredCpuKernels(): string[] {
@@ -19,13 +26,24 @@ export function registeredCpuKernels(): string[] {
 }
 
 /**
- * Replaces tfjs-backend-cpu kernels that make training impractically slow (idempotent, silent). Each keeps the stock
- * kernel for the cases it does not handle.
+ * Replaces tfjs-backend-cpu kernels that make training impractically slow, each keeping the stock kernel for the cases
+ * it does not handle, and adds trainkit's own (idempotent, silent).
  */
 export function registerCpuKernels(): void {
   for (const k of CPU_KERNELS) {
     const existing = tf.getKernel(k.name, 'cpu') as Marked | undefined;
-    if (!existing || existing[MARK]) continue;
+    if (existing?.[MARK]) continue;
+    if (k.role === 'own') {
+      const config: Marked = {
+        kernelName: k.name,
+        backendName: 'cpu',
+        kernelFunc: k.kernelFunc,
+        [MARK]: { stock: undefined },
+      };
+      if (!existing) tf.registerKernel(config);
+      continue;
+    }
+    if (!existing) continue;
     tf.unregisterKernel(k.name, 'cpu');
     const config: Marked = {
       ...existing,
@@ -36,12 +54,12 @@ export function registerCpuKernels(): void {
   }
 }
 
-/** Puts tfjs's own cpu kernels back: for tests and benchmarks that compare. */
+/** Puts tfjs's own cpu kernels back and removes trainkit's own: for tests and benchmarks that compare. */
 export function unregisterCpuKernels(): void {
   for (const k of CPU_KERNELS) {
     const mark = (tf.getKernel(k.name, 'cpu') as Marked | undefined)?.[MARK];
     if (!mark) continue;
     tf.unregisterKernel(k.name, 'cpu');
-    tf.registerKernel(mark.stock);
+    if (mark.stock) tf.registerKernel(mark.stock);
   }
 }

@@ -1,3 +1,4 @@
+import { CONV2D_BIAS } from '../../nn/functional/conv2d-bias.js';
 import { tf } from '../../tf.js';
 import { activeThreadpoolSwitch } from '../wasm-threadpool-switch.js';
 
@@ -16,6 +17,7 @@ export function worthThreads(kernelName: string, inputs: tf.NamedTensorInfoMap):
   switch (kernelName) {
     case tf.Conv2D:
     case tf.FusedConv2D:
+    case CONV2D_BIAS:
     case tf.DepthwiseConv2dNative:
     case tf.FusedDepthwiseConv2D: {
       const { x, filter } = inputs as { x?: tf.TensorInfo; filter?: tf.TensorInfo };

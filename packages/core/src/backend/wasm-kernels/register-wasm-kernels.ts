@@ -1,8 +1,10 @@
+import { CONV2D_BIAS } from '../../nn/functional/conv2d-bias.js';
 import { tf } from '../../tf.js';
 import { avgPoolGrad } from './avg-pool-grad.js';
 import { makeBatchMatMul, makeFusedMatMul } from './batch-mat-mul.js';
 import { conv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2DBackpropInput } from './conv2d-backprop-input.js';
+import { conv2dBias } from './conv2d-bias.js';
 import { depthwiseConv2dNativeBackpropFilter } from './depthwise-conv2d-backprop-filter.js';
 import { depthwiseConv2dNativeBackpropInput } from './depthwise-conv2d-backprop-input.js';
 import { identity } from './identity.js';
@@ -14,7 +16,10 @@ import { unsortedSegmentSum } from './unsorted-segment-sum.js';
 /** One trainkit kernel for the wasm backend; `make` gets the stock kernel it replaces, if tfjs registered one. */
 interface WasmKernel {
   name: string;
-  /** 'missing': tfjs-backend-wasm 4.22 has none, and a later tfjs that brings one keeps its own. 'replace': ours wins. */
+  /**
+   * 'missing': tfjs-backend-wasm 4.22 has none (or it is trainkit's own), and a later tfjs that brings one keeps its
+   * own. 'replace': ours wins.
+   */
   role: 'missing' | 'replace';
   make(stock: tf.KernelConfig | undefined): tf.KernelFunc;
 }
@@ -30,6 +35,7 @@ export const WASM_KERNELS: readonly WasmKernel[] = [
   { name: tf.DepthwiseConv2dNativeBackpropFilter, role: 'missing', make: () => depthwiseConv2dNativeBackpropFilter },
   { name: tf.DepthwiseConv2dNativeBackpropInput, role: 'missing', make: () => depthwiseConv2dNativeBackpropInput },
   { name: tf.UnsortedSegmentSum, role: 'missing', make: () => unsortedSegmentSum },
+  { name: CONV2D_BIAS, role: 'missing', make: () => conv2dBias },
   { name: tf.Conv2DBackpropInput, role: 'replace', make: () => conv2DBackpropInput },
   { name: tf.MaxPoolGrad, role: 'replace', make: () => maxPoolGrad },
   { name: tf.AvgPoolGrad, role: 'replace', make: () => avgPoolGrad },

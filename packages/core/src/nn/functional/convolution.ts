@@ -1,5 +1,6 @@
 import { tf } from '../../tf.js';
 import { formatShape } from '../module-error.js';
+import { conv2dBias } from './conv2d-bias.js';
 import { type Shaped, toNCHW, toNHWC } from './layout.js';
 import { fmt } from './padding.js';
 import { ShapeError } from './shape-error.js';
@@ -105,9 +106,10 @@ export function convolve2d(
 
 /**
  * The same convolution on an NHWC activation xh [N, H, W, C], returning NHWC. groups = C runs depthwise
- * (out = C·multiplier, PyTorch's channel order is tfjs's), other groups run per group and concatenate. Not tfjs's
- * fused convolution with the bias: its gradient is a customGrad that computes every input's gradient, including the
- * first layer's input gradient that nothing needs (20 ms of the CIFAR net's step on wasm, against 4 ms for the adds).
+ * (out = C·multiplier, PyTorch's channel order is tfjs's), other groups run per group and concatenate. groups = 1
+ * with a bias runs as one kernel, conv2dBias, and not as tfjs's fused conv2d: that one's gradient is a customGrad that
+ * computes every input's gradient, including the first layer's input gradient that nothing needs (20 ms of the CIFAR
+ * net's step on wasm); conv2dBias's gradient computes only the ones the tape asks for.
  */
 export function convolve2dChannelsLast(
   xh: tf.Tensor4D,
@@ -124,6 +126,7 @@ export function convolve2dChannelsLast(
   const pad = [[0, 0], [...pads[0]!], [...pads[1]!], [0, 0]] as [[0, 0], [number, number], [number, number], [0, 0]];
   let y: tf.Tensor4D;
   if (groups === 1) {
+    if (bias) return conv2dBias(xh, filter, bias, stride, pad);
     y = tf.conv2d(xh, filter, stride, pad, 'NHWC');
   } else if (groups === c) {
     y = tf.depthwiseConv2d(xh, tf.reshape(filter, [kh, kw, c, out / c]) as tf.Tensor4D, stride, pad, 'NHWC');
