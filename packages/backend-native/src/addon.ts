@@ -7,13 +7,18 @@ import { fileURLToPath } from 'node:url';
 export interface NativeAddon {
   dnnlVersion: string;
   /**
-   * x NHWC, w HWIO → y NHWC; dims N,H,W,C, OC,KH,KW, OH,OW, sH,sW, dH,dW, padTop,padLeft, and optionally
-   * hasBias, relu (then `bias`, length OC, is added and relu applied inside the primitive)
+   * x NHWC, w HWIO → y NHWC; dims N,H,W,C, OC,KH,KW, OH,OW, sH,sW, dH,dW, padTop,padLeft, hasBias, relu (then
+   * `bias`, length OC, is added and relu applied inside the primitive), x's and dy's channel blocks, whether the
+   * output may stay blocked; returns the output's channel block (0: NHWC; see layouts.ts)
    */
-  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, dims: Int32Array, bias?: Float32Array): void;
-  conv2dBackwardData(dy: Float32Array, w: Float32Array, dx: Float32Array, dims: Int32Array): void;
+  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, dims: Int32Array, bias?: Float32Array): number;
+  /** returns dx's channel block, as conv2d returns y's (0: NHWC) */
+  conv2dBackwardData(dy: Float32Array, w: Float32Array, dx: Float32Array, dims: Int32Array): number;
   conv2dBackwardWeights(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: Int32Array): void;
-  /** dims N,H,W,C, OH,OW, KH,KW, sH,sW, padTop,padLeft, kind (0 max, 1 avg over valid pixels, 2 avg over the whole window) */
+  /**
+   * dims N,H,W,C, OH,OW, KH,KW, sH,sW, padTop,padLeft, kind (0 max, 1 avg over valid pixels, 2 avg over the whole
+   * window), and for pool2d x's channel block (y is blocked alike)
+   */
   pool2d(x: Float32Array, y: Float32Array, dims: Int32Array): void;
   pool2dBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, dims: Int32Array): void;
   /** dims batchA, batchB, M, N, K, transposeA, transposeB */

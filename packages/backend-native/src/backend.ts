@@ -1,4 +1,4 @@
-import { tf } from '@trainkit/core';
+import { CONV2D_BIAS, tf } from '@trainkit/core';
 import { nativeAddon } from './addon.js';
 import { convKernels } from './kernels/conv.js';
 import { eltwiseKernels } from './kernels/eltwise.js';
@@ -6,6 +6,7 @@ import { layoutKernels } from './kernels/layout.js';
 import { matmulKernels } from './kernels/matmul.js';
 import { optimKernels } from './kernels/optim.js';
 import { poolKernels } from './kernels/pool.js';
+import { plainOnRead, withPlainInputs } from './layouts.js';
 import { recycleOutputs } from './recycled-outputs.js';
 
 /** The name the backend registers under with tfjs, for tf.setBackend and useBackend. */
@@ -14,6 +15,7 @@ export const NATIVE_BACKEND = 'native';
 /** Kernel names that run on oneDNN; every other kernel is tfjs's cpu kernel, registered for 'native' too. */
 export const NATIVE_KERNELS: readonly string[] = [
   tf.Conv2D,
+  CONV2D_BIAS,
   tf.FusedConv2D,
   tf.Conv2DBackpropInput,
   tf.Conv2DBackpropFilter,
@@ -56,11 +58,17 @@ export function registerNativeBackend(): void {
       // the cpu backend's "Hi, looks like you are running TensorFlow.js in Node.js" banner
       (backend as unknown as { firstUse: boolean }).firstUse = false;
       recycleOutputs(backend);
+      plainOnRead(backend, (dataId) => tf.engine().state.tensorInfo.get(dataId)?.shape);
       return backend;
     },
     -1,
   );
-  for (const config of tf.getKernelsForBackend('cpu')) tf.registerKernel({ ...config, backendName: NATIVE_BACKEND });
+  for (const config of tf.getKernelsForBackend('cpu')) {
+    // Identity shares its input's buffer and shape, so a blocked buffer stays valid; every other cpu kernel indexes
+    // its inputs as NHWC
+    const kernelFunc = config.kernelName === tf.Identity ? config.kernelFunc : withPlainInputs(config.kernelFunc);
+    tf.registerKernel({ ...config, backendName: NATIVE_BACKEND, kernelFunc });
+  }
   for (const config of [
     ...convKernels(addon),
     ...poolKernels(addon),

@@ -1,11 +1,23 @@
-import { tf } from '@trainkit/core';
+import { CONV2D_BIAS, tf } from '@trainkit/core';
 import type { NativeAddon } from '../addon.js';
-import { floats, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
+import { blockOf, setBlock } from '../layouts.js';
+import {
+  type CpuLikeBackend,
+  floats,
+  floatsAnyLayout,
+  type NativeBody,
+  nativeKernel,
+  sizeOf,
+  uninitialised,
+} from './util.js';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
-/** The addon's conv dims: N,H,W,C, OC,KH,KW, OH,OW, sH,sW, dH,dW, padTop,padLeft (NHWC / HWIO). */
-function convDims(c: Conv2DInfo): Int32Array {
+/**
+ * The addon's conv dims: N,H,W,C, OC,KH,KW, OH,OW, sH,sW, dH,dW, padTop,padLeft (NHWC / HWIO), hasBias, relu, then
+ * the channel blocks of the two activation inputs (layouts.ts) and whether the output may stay blocked.
+ */
+function convDims(c: Conv2DInfo, fused: [number, number], blocks: [number, number], blockedOut: boolean): Int32Array {
   return Int32Array.of(
     c.batchSize,
     c.inHeight,
@@ -22,6 +34,9 @@ function convDims(c: Conv2DInfo): Int32Array {
     c.dilationWidth,
     c.padInfo.top,
     c.padInfo.left,
+    ...fused,
+    ...blocks,
+    blockedOut ? 1 : 0,
   );
 }
 
@@ -45,63 +60,75 @@ function info(
 }
 
 export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
-  const conv2d: NativeBody = ({ inputs, backend, attrs }) => {
-    const { x, filter } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
-    const xv = floats(backend, x);
+  /** A layer's forward: bias (one per output channel) and relu fused into the primitive when given. */
+  const forward = (
+    backend: CpuLikeBackend,
+    x: tf.TensorInfo,
+    filter: tf.TensorInfo,
+    attrs: tf.NamedAttrMap,
+    bias: Float32Array | undefined,
+    relu: boolean,
+  ): tf.TensorInfo | undefined => {
+    const xv = floatsAnyLayout(backend, x);
     const wv = floats(backend, filter);
     const c = info(x.shape, filter.shape, attrs, attrs.dilations as [number, number]);
     if (!xv || !wv || !c || sizeOf(c.outShape) === 0) return undefined;
+    if (bias && bias.length !== c.outChannels) return undefined;
     const y = uninitialised(sizeOf(c.outShape));
-    addon.conv2d(xv, wv, y, convDims(c));
+    const dims = convDims(c, [bias ? 1 : 0, relu ? 1 : 0], [blockOf(xv), 0], true);
+    setBlock(y, bias ? addon.conv2d(xv, wv, y, dims, bias) : addon.conv2d(xv, wv, y, dims));
     return backend.makeTensorInfo(c.outShape, 'float32', y);
+  };
+
+  const conv2d: NativeBody = ({ inputs, backend, attrs }) => {
+    const { x, filter } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo };
+    return forward(backend, x, filter, attrs, undefined, false);
+  };
+
+  // core's conv2d + bias (Conv2d layers): the bias is added inside the primitive
+  const conv2dBias: NativeBody = ({ inputs, backend, attrs }) => {
+    const { x, filter, bias } = inputs as { x: tf.TensorInfo; filter: tf.TensorInfo; bias: tf.TensorInfo };
+    const bv = floats(backend, bias);
+    return bv && forward(backend, x, filter, attrs, bv, false);
+  };
+
+  // tfjs's fused conv: bias and relu fused; other biases, prelu and the rarer activations go to the cpu kernel
+  const fusedConv2d: NativeBody = ({ inputs, backend, attrs }) => {
+    const { x, filter, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
+    const activation = (attrs.activation as string | undefined) ?? 'linear';
+    if (!x || !filter || preluActivationWeights || (activation !== 'linear' && activation !== 'relu')) return undefined;
+    const bv = bias ? floats(backend, bias) : undefined;
+    if ((bias && !bv) || (!bv && activation === 'relu')) return undefined;
+    return forward(backend, x, filter, attrs, bv, activation === 'relu');
   };
 
   const backpropInput: NativeBody = ({ inputs, backend, attrs }) => {
     const { dy, filter } = inputs as { dy: tf.TensorInfo; filter: tf.TensorInfo };
-    const dyv = floats(backend, dy);
+    const dyv = floatsAnyLayout(backend, dy);
     const wv = floats(backend, filter);
     const inputShape = attrs.inputShape as number[];
     const c = info(inputShape, filter.shape, attrs);
     if (!dyv || !wv || !c || sizeOf(inputShape) === 0) return undefined;
     const dx = uninitialised(sizeOf(inputShape));
-    addon.conv2dBackwardData(dyv, wv, dx, convDims(c));
+    setBlock(dx, addon.conv2dBackwardData(dyv, wv, dx, convDims(c, [0, 0], [blockOf(dyv), 0], true)));
     return backend.makeTensorInfo(inputShape, 'float32', dx);
   };
 
   const backpropFilter: NativeBody = ({ inputs, backend, attrs }) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
-    const xv = floats(backend, x);
-    const dyv = floats(backend, dy);
+    const xv = floatsAnyLayout(backend, x);
+    const dyv = floatsAnyLayout(backend, dy);
     const filterShape = attrs.filterShape as number[];
     const c = info(x.shape, filterShape, attrs);
     if (!xv || !dyv || !c) return undefined;
     const dw = uninitialised(sizeOf(filterShape));
-    addon.conv2dBackwardWeights(xv, dyv, dw, convDims(c));
+    addon.conv2dBackwardWeights(xv, dyv, dw, convDims(c, [0, 0], [blockOf(xv), blockOf(dyv)], false));
     return backend.makeTensorInfo(filterShape, 'float32', dw);
-  };
-
-  // A layer's conv: bias (one per output channel) and relu fused into the oneDNN primitive. Other biases, prelu and
-  // the rarer activations go to the cpu kernel.
-  const fusedConv2d: NativeBody = ({ inputs, backend, attrs }) => {
-    const { x, filter, bias, preluActivationWeights } = inputs as Record<string, tf.TensorInfo | undefined>;
-    const activation = (attrs.activation as string | undefined) ?? 'linear';
-    if (!x || !filter || preluActivationWeights || (activation !== 'linear' && activation !== 'relu')) return undefined;
-    const xv = floats(backend, x);
-    const wv = floats(backend, filter);
-    const c = info(x.shape, filter.shape, attrs, attrs.dilations as [number, number]);
-    if (!xv || !wv || !c || sizeOf(c.outShape) === 0) return undefined;
-    const bv = bias ? floats(backend, bias) : undefined;
-    if (bias && (!bv || bv.length !== c.outChannels)) return undefined;
-    if (!bv && activation === 'relu') return undefined;
-    const y = uninitialised(sizeOf(c.outShape));
-    const dims = convDims(c);
-    if (bv) addon.conv2d(xv, wv, y, Int32Array.from([...dims, 1, activation === 'relu' ? 1 : 0]), bv);
-    else addon.conv2d(xv, wv, y, dims);
-    return backend.makeTensorInfo(c.outShape, 'float32', y);
   };
 
   return [
     nativeKernel(tf.Conv2D, conv2d),
+    nativeKernel(CONV2D_BIAS, conv2dBias),
     nativeKernel(tf.FusedConv2D, fusedConv2d),
     nativeKernel(tf.Conv2DBackpropInput, backpropInput),
     nativeKernel(tf.Conv2DBackpropFilter, backpropFilter),

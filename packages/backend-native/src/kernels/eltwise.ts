@@ -1,6 +1,7 @@
 import { tf } from '@trainkit/core';
 import type { NativeAddon } from '../addon.js';
-import { floats, NATIVE_FROM, type NativeBody, nativeKernel, uninitialised } from './util.js';
+import { blockOf, setBlock } from '../layouts.js';
+import { floatsAnyLayout, NATIVE_FROM, type NativeBody, nativeKernel, uninitialised } from './util.js';
 
 /**
  * Kernel name → the addon's eltwise kind (src/native/eltwise.cc). Exp (3) and Log (4) stay on the cpu kernels:
@@ -19,10 +20,12 @@ export function eltwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
   return KINDS.map(([name, kind]) => {
     const body: NativeBody = ({ inputs, backend }) => {
       const { x } = inputs as { x: tf.TensorInfo };
-      const xv = floats(backend, x);
+      // position by position, so a channel-blocked x (layouts.ts) gives a y blocked alike
+      const xv = floatsAnyLayout(backend, x);
       if (!xv || xv.length < NATIVE_FROM) return undefined;
       const y = uninitialised(xv.length);
       addon.eltwise(xv, y, Int32Array.of(kind, xv.length));
+      setBlock(y, blockOf(xv));
       return backend.makeTensorInfo(x.shape, 'float32', y);
     };
     return nativeKernel(name, body);

@@ -1,6 +1,7 @@
 import { tf } from '@trainkit/core';
 import type { NativeAddon } from '../addon.js';
-import { floats, NATIVE_FROM, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
+import { blockOf, setBlock } from '../layouts.js';
+import { floats, floatsAnyLayout, NATIVE_FROM, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
 
 const ADD = 0;
 const SUB = 1;
@@ -13,21 +14,30 @@ function padTo(shape: number[], rank: number): number[] {
 }
 
 export function layoutKernels(addon: NativeAddon): tf.KernelConfig[] {
+  // NHWC → NCHW of a channel-blocked x ([N][C/b][H][W][b]) is the 5-d transpose [0, 1, 4, 2, 3]: one pass
   const transpose: NativeBody = ({ inputs, backend, attrs }) => {
     const { x } = inputs as { x: tf.TensorInfo };
     const perm = attrs.perm as number[];
-    const xv = floats(backend, x);
-    if (!xv || xv.length < NATIVE_FROM || x.shape.length < 2 || perm.every((p, i) => p === i)) return undefined;
+    const raw = floatsAnyLayout(backend, x);
+    if (!raw || raw.length < NATIVE_FROM || x.shape.length < 2 || perm.every((p, i) => p === i)) return undefined;
     const outShape = perm.map((p) => x.shape[p]!);
-    const y = uninitialised(xv.length);
-    addon.transpose(xv, y, Int32Array.from([x.shape.length, ...x.shape, ...perm]));
+    const y = uninitialised(raw.length);
+    const block = blockOf(raw);
+    if (block && perm.join() === '0,3,1,2') {
+      const [n, h, w, c] = x.shape as [number, number, number, number];
+      addon.transpose(raw, y, Int32Array.of(5, n, c / block, h, w, block, 0, 1, 4, 2, 3));
+    } else {
+      const xv = floats(backend, x)!;
+      addon.transpose(xv, y, Int32Array.from([x.shape.length, ...x.shape, ...perm]));
+    }
     return backend.makeTensorInfo(outShape, 'float32', y);
   };
 
+  // A bias gradient (Σ over N, H, W) of a channel-blocked x sums its [N, C/b, H·W, b] view over axes 0 and 2.
   const sum: NativeBody = ({ inputs, backend, attrs }) => {
     const { x } = inputs as { x: tf.TensorInfo };
-    const xv = floats(backend, x);
-    if (!xv || xv.length < NATIVE_FROM || x.shape.length === 0) return undefined;
+    const raw = floatsAnyLayout(backend, x);
+    if (!raw || raw.length < NATIVE_FROM || x.shape.length === 0) return undefined;
     const axes = tf.util.parseAxisParam(attrs.axis as number | number[], x.shape);
     if (axes.length === 0) return undefined;
     const reduced = x.shape.map((_, i) => (axes.includes(i) ? 1 : 0));
@@ -35,21 +45,49 @@ export function layoutKernels(addon: NativeAddon): tf.KernelConfig[] {
       ? x.shape.map((d, i) => (reduced[i] ? 1 : d))
       : x.shape.filter((_, i) => !reduced[i]);
     const y = uninitialised(sizeOf(outShape));
-    addon.sum(xv, y, Int32Array.from([x.shape.length, ...x.shape, ...reduced]));
+    const block = blockOf(raw);
+    if (block && reduced.join() === '1,1,1,0') {
+      const [n, h, w, c] = x.shape as [number, number, number, number];
+      addon.sum(raw, y, Int32Array.of(4, n, c / block, h * w, block, 1, 0, 1, 0));
+    } else {
+      const xv = floats(backend, x)!;
+      addon.sum(xv, y, Int32Array.from([x.shape.length, ...x.shape, ...reduced]));
+    }
     return backend.makeTensorInfo(outShape, 'float32', y);
   };
 
   // oneDNN's binary broadcasts its second operand only: the one of full output shape goes first (swapped for the
   // commutative add and mul); a sub or div whose first operand broadcasts goes to the cpu kernel.
+  // Two buffers blocked alike and of one shape combine position by position, and the output is blocked alike; so
+  // does a blocked x with a per-channel [C] operand, as [N, C/b, H·W, b] with [1, C/b, 1, b].
+  const blockedBinary = (kind: number, a: tf.TensorInfo, b: tf.TensorInfo, av: Float32Array, bv: Float32Array) => {
+    const block = blockOf(av);
+    if (!block || a.shape.length !== 4) return undefined;
+    const [n, h, w, c] = a.shape as [number, number, number, number];
+    let key: Int32Array;
+    if (blockOf(bv) === block && b.shape.join() === a.shape.join()) key = Int32Array.of(kind, 1, av.length, av.length);
+    else if (!blockOf(bv) && b.shape.length === 1 && b.shape[0] === c && c > 1) {
+      key = Int32Array.of(kind, 4, n, c / block, h * w, block, 1, c / block, 1, block);
+    } else return undefined;
+    const y = uninitialised(av.length);
+    addon.binary(av, bv, y, key);
+    setBlock(y, block);
+    return y;
+  };
+
   const binary =
     (kind: number): NativeBody =>
     ({ inputs, backend }) => {
       const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
-      const av = floats(backend, a);
-      const bv = floats(backend, b);
-      if (!av || !bv) return undefined;
+      const rawA = floatsAnyLayout(backend, a);
+      const rawB = floatsAnyLayout(backend, b);
+      if (!rawA || !rawB) return undefined;
       const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
       if (sizeOf(outShape) < NATIVE_FROM) return undefined;
+      const blocked = blockedBinary(kind, a, b, rawA, rawB);
+      if (blocked) return backend.makeTensorInfo(outShape, 'float32', blocked);
+      const av = floats(backend, a)!;
+      const bv = floats(backend, b)!;
       const rank = Math.max(outShape.length, 1);
       const full = padTo(outShape, rank).join();
       let [first, second, firstShape, secondShape] = [av, bv, padTo(a.shape, rank), padTo(b.shape, rank)];

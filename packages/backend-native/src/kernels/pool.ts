@@ -1,6 +1,7 @@
 import { tf } from '@trainkit/core';
 import type { NativeAddon } from '../addon.js';
-import { floats, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
+import { blockOf, setBlock } from '../layouts.js';
+import { floats, floatsAnyLayout, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
 
 const MAX = 0;
 const AVG = 1;
@@ -43,30 +44,45 @@ function poolDims(c: PoolInfo, kind: number): Int32Array {
 }
 
 export function poolKernels(addon: NativeAddon): tf.KernelConfig[] {
+  // a channel-blocked x (layouts.ts) gives a y blocked alike
   const forward =
     (kind: number): NativeBody =>
     ({ inputs, backend, attrs }) => {
       const { x } = inputs as { x: tf.TensorInfo };
-      const xv = floats(backend, x);
+      const xv = floatsAnyLayout(backend, x);
       if (!xv || x.shape.length !== 4) return undefined;
       const c = poolInfo(x.shape, attrs);
       if (sizeOf(c.outShape) === 0) return undefined;
       const y = uninitialised(sizeOf(c.outShape));
-      addon.pool2d(xv, y, poolDims(c, kind));
+      const block = blockOf(xv);
+      addon.pool2d(xv, y, Int32Array.from([...poolDims(c, kind), block]));
+      setBlock(y, block);
       return backend.makeTensorInfo(c.outShape, 'float32', y);
     };
 
-  // tfjs's MaxPoolGrad hands over dy, the input and the output but not the argmax: the addon recomputes it.
+  // tfjs's MaxPoolGrad hands over dy, the input and the output but not the argmax: the addon recomputes it. A
+  // max pool's x and dy blocked alike are [N·C/b] images of b channels each to the NHWC scan, and so is dx.
   const backward =
     (kind: number): NativeBody =>
     ({ inputs, backend, attrs }) => {
       const { dy, input } = inputs as { dy: tf.TensorInfo; input: tf.TensorInfo };
-      const dyv = floats(backend, dy);
-      const xv = floats(backend, input);
+      let dyv = floatsAnyLayout(backend, dy);
+      let xv = floatsAnyLayout(backend, input);
       if (!dyv || !xv || input.shape.length !== 4) return undefined;
       const c = poolInfo(input.shape, attrs);
+      const block = kind === MAX && blockOf(xv) === blockOf(dyv) ? blockOf(xv) : 0;
+      if (block === 0) {
+        dyv = floats(backend, dy)!;
+        xv = floats(backend, input)!;
+      }
+      const dims = poolDims(c, kind);
+      if (block) {
+        dims[0] = c.batchSize * (c.inChannels / block);
+        dims[3] = block;
+      }
       const dx = uninitialised(sizeOf(input.shape));
-      addon.pool2dBackward(xv, dyv, dx, poolDims(c, kind));
+      addon.pool2dBackward(xv, dyv, dx, dims);
+      setBlock(dx, block);
       return backend.makeTensorInfo(input.shape, 'float32', dx);
     };
 

@@ -1,4 +1,5 @@
 import { tf } from '@trainkit/core';
+import { inputsToPlain, setBlock, toPlain } from '../layouts.js';
 import { takeOutput } from '../recycled-outputs.js';
 
 /** The parts of tfjs's MathBackendCPU the native kernels use: its typed-array store and tensor constructor. */
@@ -7,8 +8,18 @@ export interface CpuLikeBackend {
   makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.BackendValues): tf.TensorInfo;
 }
 
-/** A float32 input's values in place, or undefined when the native kernel cannot take it (other dtypes, empty). */
+/**
+ * A float32 input's values in place, in NHWC (a channel-blocked buffer is brought back first, see layouts.ts), or
+ * undefined when the native kernel cannot take it (other dtypes, empty).
+ */
 export function floats(backend: CpuLikeBackend, t: tf.TensorInfo): Float32Array | undefined {
+  const values = floatsAnyLayout(backend, t);
+  if (values) toPlain(values, t.shape);
+  return values;
+}
+
+/** floats() for kernels that read channel-blocked inputs too: the buffer as it is (blockOf says which). */
+export function floatsAnyLayout(backend: CpuLikeBackend, t: tf.TensorInfo): Float32Array | undefined {
   if (t.dtype !== 'float32') return undefined;
   const values = backend.data.get(t.dataId).values;
   return values instanceof Float32Array && values.length > 0 ? values : undefined;
@@ -20,7 +31,9 @@ export function floats(backend: CpuLikeBackend, t: tf.TensorInfo): Float32Array 
  * (recycled-outputs.ts), which saves the page faults of fresh memory.
  */
 export function uninitialised(size: number): Float32Array {
-  return takeOutput(size);
+  const values = takeOutput(size);
+  setBlock(values, 0); // a recycled array may have held a blocked tensor
+  return values;
 }
 
 /**
@@ -48,8 +61,12 @@ export type NativeBody = (args: {
  * cases it declines (int32 data, NCHW, prelu …). Errors are not swallowed: a shape oneDNN rejects is a bug to see.
  */
 export function nativeKernel(name: string, body: NativeBody): tf.KernelConfig {
-  const cpu = tf.getKernel(name, 'cpu');
-  if (!cpu) throw new Error(`@trainkit/backend-native: tfjs has no cpu kernel ${name}`);
+  // looked up at the call: core registers its own cpu kernels (CONV2D_BIAS) when the cpu backend is first chosen
+  const cpuKernel = () => {
+    const cpu = tf.getKernel(name, 'cpu');
+    if (!cpu) throw new Error(`@trainkit/backend-native: no cpu kernel ${name} to run this case`);
+    return cpu;
+  };
   kernelCounts[name] ??= { native: 0, fallback: 0 };
   const counts = kernelCounts[name];
   return {
@@ -62,7 +79,8 @@ export function nativeKernel(name: string, body: NativeBody): tf.KernelConfig {
         return out;
       }
       counts.fallback++;
-      return cpu.kernelFunc(args);
+      inputsToPlain(args.backend, args.inputs);
+      return cpuKernel().kernelFunc(args);
     },
   };
 }

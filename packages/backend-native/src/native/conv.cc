@@ -1,7 +1,9 @@
 // Conv2D forward, backward-data and backward-weights on oneDNN. tfjs hands NHWC activations and HWIO filters;
 // every primitive is created with format_tag::any so oneDNN picks its blocked layouts (plain layouts make it fall
-// back to im2col + GEMM, about 3x slower), and Staged reorders at the edges. Primitives and their scratch buffers
-// are cached per shape.
+// back to im2col + GEMM, about 3x slower), and Staged reorders at the edges. An activation may also arrive, and an
+// output leave, in oneDNN's channel-blocked layout (aBcd16b / aBcd8b, see src/layouts.ts): then no reorder runs
+// between consecutive native convolutions and pools. Primitives and their scratch buffers are cached per shape and
+// layout.
 #include "common.h"
 
 namespace tk {
@@ -9,13 +11,18 @@ namespace {
 
 using namespace dnnl;
 
-// dims layout (from the TS side): N,H,W,C, OC,KH,KW, OH,OW, sH,sW, dH,dW, padTop,padLeft [, hasBias, relu]
+// dims layout (from the TS side): N,H,W,C, OC,KH,KW, OH,OW, sH,sW, dH,dW, padTop,padLeft, hasBias, relu, then the
+// layouts: the channel block (0 = plain NHWC, 8 or 16) of the two activation inputs, and whether the output may
+// stay blocked
 struct ConvShape {
   memory::dims src, wei, dst, strides, dil, pl, pr;
   bool bias = false, relu = false;
+  int inBlock[2] = {0, 0};
+  bool blockedOut = false;
   explicit ConvShape(const std::vector<int>& d) {
-    if (d.size() != 15 && d.size() != 17) throw std::runtime_error("conv2d: expected 15 or 17 dims");
-    if (d.size() == 17) bias = d[15] != 0, relu = d[16] != 0;
+    if (d.size() != 20) throw std::runtime_error("conv2d: expected 20 dims");
+    bias = d[15] != 0, relu = d[16] != 0;
+    inBlock[0] = d[17], inBlock[1] = d[18], blockedOut = d[19] != 0;
     const long N = d[0], H = d[1], W = d[2], C = d[3], OC = d[4], KH = d[5], KW = d[6], OH = d[7], OW = d[8];
     const long sH = d[9], sW = d[10], dH = d[11], dW = d[12], pT = d[13], pL = d[14];
     src = {N, C, H, W};
@@ -29,6 +36,13 @@ struct ConvShape {
   }
   memory::desc any(const memory::dims& d) const { return memory::desc(d, dt::f32, tag::any); }
   memory::desc nhwc(const memory::dims& d) const { return memory::desc(d, dt::f32, tag::nhwc); }
+  /** An activation as tfjs's buffer holds it: NHWC, or channel-blocked by `block`. */
+  memory::desc user(const memory::dims& d, int block) const {
+    if (block == 0) return nhwc(d);
+    if (block == 8) return memory::desc(d, dt::f32, tag::aBcd8b);
+    if (block == 16) return memory::desc(d, dt::f32, tag::aBcd16b);
+    throw std::runtime_error("conv2d: channel block " + std::to_string(block) + " is not 0, 8 or 16");
+  }
   memory::desc hwio() const { return memory::desc(wei, dt::f32, tag::hwio); }
 };
 
@@ -52,37 +66,55 @@ convolution_forward::primitive_desc forwardPd(const ConvShape& s, bool fused = f
   return convolution_forward::primitive_desc(d, attr, eng());
 }
 
+/**
+ * Where an output goes: the primitive's own layout when that is a channel-blocked one tfjs's buffer can hold as is
+ * (same size: the channels fill whole blocks) and the caller allows it, plain NHWC otherwise. Returns the block.
+ */
+int outputBlock(const ConvShape& s, const memory::desc& inner, const memory::dims& d) {
+  if (!s.blockedOut) return 0;
+  for (int block : {16, 8}) {
+    if (d[1] % block == 0 && inner == s.user(d, block)) return block;
+  }
+  return 0;
+}
+
 struct Forward {
   convolution_forward prim;
   Staged x, w, y;
   memory bias;
   bool hasBias = false;
+  int yBlock = 0;
   explicit Forward(const ConvShape& s) {
     if (s.relu && !s.bias) throw std::runtime_error("conv2d: relu is fused with a bias only");
     auto pd = forwardPd(s, true);
     hasBias = s.bias;
     if (hasBias) bias = memory(pd.bias_desc(), eng(), DNNL_MEMORY_NONE);
     prim = convolution_forward(pd);
-    x = Staged(s.nhwc(s.src), pd.src_desc(), true);
+    x = Staged(s.user(s.src, s.inBlock[0]), pd.src_desc(), true);
     w = Staged(s.hwio(), pd.weights_desc(), true);
-    y = Staged(s.nhwc(s.dst), pd.dst_desc(), false);
+    yBlock = outputBlock(s, pd.dst_desc(), s.dst);
+    y = Staged(s.user(s.dst, yBlock), pd.dst_desc(), false);
   }
 };
 
+// inBlock[0] is dy's block
 struct BackwardData {
   convolution_backward_data prim;
   Staged dy, w, dx;
+  int dxBlock = 0;
   explicit BackwardData(const ConvShape& s) {
     convolution_backward_data::desc d(algorithm::convolution_direct, s.any(s.src), s.any(s.wei), s.any(s.dst),
                                       s.strides, s.dil, s.pl, s.pr);
     convolution_backward_data::primitive_desc pd(d, eng(), forwardPd(s));
     prim = convolution_backward_data(pd);
-    dy = Staged(s.nhwc(s.dst), pd.diff_dst_desc(), true);
+    dy = Staged(s.user(s.dst, s.inBlock[0]), pd.diff_dst_desc(), true);
     w = Staged(s.hwio(), pd.weights_desc(), true);
-    dx = Staged(s.nhwc(s.src), pd.diff_src_desc(), false);
+    dxBlock = outputBlock(s, pd.diff_src_desc(), s.src);
+    dx = Staged(s.user(s.src, dxBlock), pd.diff_src_desc(), false);
   }
 };
 
+// inBlock = {x's block, dy's block}
 struct BackwardWeights {
   convolution_backward_weights prim;
   Staged x, dy, dw;
@@ -91,8 +123,8 @@ struct BackwardWeights {
                                          s.strides, s.dil, s.pl, s.pr);
     convolution_backward_weights::primitive_desc pd(d, eng(), forwardPd(s));
     prim = convolution_backward_weights(pd);
-    x = Staged(s.nhwc(s.src), pd.src_desc(), true);
-    dy = Staged(s.nhwc(s.dst), pd.diff_dst_desc(), true);
+    x = Staged(s.user(s.src, s.inBlock[0]), pd.src_desc(), true);
+    dy = Staged(s.user(s.dst, s.inBlock[1]), pd.diff_dst_desc(), true);
     dw = Staged(s.hwio(), pd.diff_weights_desc(), false);
   }
 };
@@ -110,9 +142,16 @@ std::map<std::vector<int>, std::unique_ptr<BackwardWeights>> backwardWeights;
 
 }  // namespace
 
-// conv2d(x, w, y, dims[, bias]) — a bias (length OC) when dims say so
+static napi_value blockValue(napi_env env, int block) {
+  napi_value v;
+  napi_create_int32(env, block, &v);
+  return v;
+}
+
+// conv2d(x, w, y, dims[, bias]) → y's channel block (0 = NHWC); a bias (length OC) when dims say so
 napi_value Conv2dForward(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 4, [&](napi_value* a) {
+  int block = 0;
+  guarded(env, info, 4, [&](napi_value* a) {
     auto& p = cached(forwards, intsArg(env, a[3]));
     p.x.load(floatArg(env, a[0]));
     p.w.load(floatArg(env, a[1]));
@@ -128,12 +167,15 @@ napi_value Conv2dForward(napi_env env, napi_callback_info info) {
     p.prim.execute(strm(), args);
     p.y.store();
     strm().wait();
+    block = p.yBlock;
   });
+  return blockValue(env, block);
 }
 
-// conv2dBackwardData(dy, w, dx, dims)
+// conv2dBackwardData(dy, w, dx, dims) → dx's channel block (0 = NHWC)
 napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
-  return guarded(env, info, 4, [&](napi_value* a) {
+  int block = 0;
+  guarded(env, info, 4, [&](napi_value* a) {
     auto& p = cached(backwardData, intsArg(env, a[3]));
     p.dy.load(floatArg(env, a[0]));
     p.w.load(floatArg(env, a[1]));
@@ -142,7 +184,9 @@ napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
                    {{DNNL_ARG_DIFF_DST, p.dy.inner}, {DNNL_ARG_WEIGHTS, p.w.inner}, {DNNL_ARG_DIFF_SRC, p.dx.inner}});
     p.dx.store();
     strm().wait();
+    block = p.dxBlock;
   });
+  return blockValue(env, block);
 }
 
 // conv2dBackwardWeights(x, dy, dw, dims)

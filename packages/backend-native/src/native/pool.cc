@@ -31,18 +31,28 @@ struct PoolShape {
                        : algorithm::pooling_avg_include_padding;
   }
   memory::desc nhwc(const memory::dims& d) const { return memory::desc(d, dt::f32, tag::nhwc); }
+  pooling_forward::primitive_desc blockedForwardPd(int block) const {
+    const auto t = block == 8 ? tag::aBcd8b : block == 16 ? tag::aBcd16b : tag::undef;
+    if (t == tag::undef) throw std::runtime_error("pool2d: channel block " + std::to_string(block) + " is not 8 or 16");
+    pooling_forward::desc d(prop_kind::forward_inference, alg, memory::desc(src, dt::f32, t),
+                            memory::desc(dst, dt::f32, t), strides, kernel, pl, pr);
+    return pooling_forward::primitive_desc(d, eng());
+  }
   pooling_forward::primitive_desc forwardPd(prop_kind kind) const {
     pooling_forward::desc d(kind, alg, nhwc(src), nhwc(dst), strides, kernel, pl, pr);
     return pooling_forward::primitive_desc(d, eng());
   }
 };
 
+// A forward's key is the dims followed by x's channel block (0 = NHWC, 8, 16): a blocked x gives a y blocked alike.
 struct Forward {
   pooling_forward prim;
   memory x, y;
   explicit Forward(const std::vector<int>& key) {
-    PoolShape s(key);
-    auto pd = s.forwardPd(prop_kind::forward_inference);
+    if (key.size() != 14) throw std::runtime_error("pool2d: expected 13 dims and a block");
+    PoolShape s(std::vector<int>(key.begin(), key.begin() + 13));
+    const int block = key[13];
+    auto pd = block == 0 ? s.forwardPd(prop_kind::forward_inference) : s.blockedForwardPd(block);
     prim = pooling_forward(pd);
     x = memory(pd.src_desc(), eng(), DNNL_MEMORY_NONE);
     y = memory(pd.dst_desc(), eng(), DNNL_MEMORY_NONE);
@@ -168,7 +178,7 @@ TK_VECTOR_CLONES void maxPoolGradTiled(const float* x, const float* dy, float* d
 
 }  // namespace
 
-// pool2d(x, y, dims)
+// pool2d(x, y, dims + [x's block])
 napi_value Pool2dForward(napi_env env, napi_callback_info info) {
   return guarded(env, info, 3, [&](napi_value* a) {
     auto& p = cached(forwards, intsArg(env, a[2]));
