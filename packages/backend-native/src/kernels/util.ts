@@ -37,10 +37,11 @@ export function uninitialised(size: number): Float32Array {
 }
 
 /**
- * Elementwise work below this many elements stays on tfjs's cpu kernels: a oneDNN call wakes OpenMP's threads,
- * 20–80 µs (up to ~2 ms on a loaded VM) where a JavaScript loop over a few thousand floats takes a few µs.
+ * Elementwise work below this many elements stays on tfjs's cpu kernels, where the call into the addon costs more
+ * than a JavaScript loop. (The addon runs work below 2^17 elements on one thread: waking OpenMP's pool costs
+ * 20-80 µs, up to ~2 ms on a loaded VM.)
  */
-export const NATIVE_FROM = 16384;
+export const NATIVE_FROM = 1024;
 
 export function sizeOf(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);

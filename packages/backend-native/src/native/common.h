@@ -3,6 +3,8 @@
 #pragma once
 #include <node_api.h>
 
+#include <omp.h>
+
 #include <dnnl.hpp>
 #include <map>
 #include <memory>
@@ -23,6 +25,25 @@ dnnl::stream& strm();
 float* floatArg(napi_env env, napi_value v, size_t* length = nullptr);
 /** An Int32Array argument copied into a vector; it doubles as the primitive-cache key. */
 std::vector<int> intsArg(napi_env env, napi_value v);
+
+/**
+ * Holds OpenMP to one thread while small work runs (oneDNN then skips its parallel region): waking the pool's
+ * sleeping threads costs 20-80 µs, more than a few hundred thousand floats of elementwise work take on one core.
+ */
+class OneThreadIfSmall {
+ public:
+  static constexpr size_t kSmall = size_t(1) << 17;
+  explicit OneThreadIfSmall(size_t elements) : saved_(omp_get_max_threads()), on_(elements < kSmall) {
+    if (on_) omp_set_num_threads(1);
+  }
+  ~OneThreadIfSmall() {
+    if (on_) omp_set_num_threads(saved_);
+  }
+
+ private:
+  int saved_;
+  bool on_;
+};
 
 /** Wraps a C++ body into an N-API callback that turns C++ exceptions (dnnl::error included) into JS errors. */
 template <typename Fn>

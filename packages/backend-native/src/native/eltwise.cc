@@ -51,6 +51,7 @@ napi_value Eltwise(napi_env env, napi_callback_info info) {
     auto& e = *it->second;
     e.x.set_data_handle(floatArg(env, a[0]));
     e.y.set_data_handle(floatArg(env, a[1]));
+    OneThreadIfSmall small(size_t(key[1]));
     e.prim.execute(strm(), {{DNNL_ARG_SRC, e.x}, {DNNL_ARG_DST, e.y}});
     strm().wait();
   });

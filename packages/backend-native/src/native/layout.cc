@@ -73,7 +73,7 @@ void transposeInto(const float* x, float* y, const std::vector<long>& in, const 
     // y[b][p][q] = x[b][q][p], with x's inner matrix [Q=size[g-1], P=size[g-2]]
     const long P = size[g - 2], Q = size[g - 1], batch = [&] { long b = 1; for (size_t i = 0; i + 2 < g; i++) b *= size[i]; return b; }();
     const long T = 32;
-#pragma omp parallel for
+#pragma omp parallel for if (P * Q * batch >= long(OneThreadIfSmall::kSmall))
     for (long b = 0; b < batch; b++) {
       const float* xb = x + b * P * Q;
       float* yb = y + b * P * Q;
@@ -185,6 +185,7 @@ napi_value Binary(napi_env env, napi_callback_info info) {
     p.a.set_data_handle(floatArg(env, a[0]));
     p.b.set_data_handle(floatArg(env, a[1]));
     p.dst.set_data_handle(floatArg(env, a[2]));
+    OneThreadIfSmall small(p.dst.get_desc().get_size() / sizeof(float));
     p.prim.execute(strm(), {{DNNL_ARG_SRC_0, p.a}, {DNNL_ARG_SRC_1, p.b}, {DNNL_ARG_DST, p.dst}});
     strm().wait();
   });

@@ -3,6 +3,7 @@
 // packages/core/src/optim/kernels replicate). A float op on two floats rounds as the JavaScript f(double op) does
 // (double has more than twice float's precision); where JavaScript mixes in a double hyperparameter, so does this
 // code, and the build turns contraction into fused multiply-adds off (binding.gyp).
+#include <algorithm>
 #include <cmath>
 
 #include "common.h"
@@ -25,27 +26,53 @@ float f(double x) { return static_cast<float>(x); }
 
 struct SgdConstants {
   double lr, momentum, weightDecay;
-  bool nesterov;
   float keep, sign;
 };
 
-TK_VECTOR_CLONES void sgdLoop(long n, const float* p, const float* g, const float* prev, float* pOut, float* bufOut,
-                              const SgdConstants& c) {
+/** Splits [0, n) into one contiguous range per OpenMP thread (one range below kParallelFrom). */
+template <typename Range>
+void inParallel(long n, Range range) {
+  if (n < kParallelFrom) return range(0, n);
+#pragma omp parallel
+  {
+    const long threads = omp_get_num_threads(), t = omp_get_thread_num();
+    const long chunk = (n + threads - 1) / threads;
+    range(std::min(n, t * chunk), std::min(n, (t + 1) * chunk));
+  }
+}
+
+// The loops over a range are plain functions with the options as template parameters, so that each body is
+// branch-free and vectorises: inside an OpenMP region the compiler reloads the shared constants after every
+// store instead. Outputs are fresh buffers, never an input (__restrict).
+template <bool kDecay, bool kMomentum, bool kPrev, bool kNesterov>
+TK_VECTOR_CLONES void sgdRange(long begin, long end, const float* __restrict p, const float* __restrict g,
+                               const float* __restrict prev, float* __restrict pOut, float* __restrict bufOut,
+                               SgdConstants c) {
   const double lr = c.lr, momentum = c.momentum, weightDecay = c.weightDecay;
-  const bool nesterov = c.nesterov;
   const float keep = c.keep, sign = c.sign;
-#pragma omp parallel for if (n >= kParallelFrom)
-  for (long i = 0; i < n; i++) {
+  for (long i = begin; i < end; i++) {
     const float theta = p[i];
     float d = sign * g[i];
-    if (weightDecay != 0) d = d + f(theta * weightDecay);
-    if (bufOut) {
-      const float b = prev ? f(prev[i] * momentum) + d * keep : d;
+    if (kDecay) d = d + f(theta * weightDecay);
+    if (kMomentum) {
+      const float b = kPrev ? f(prev[i] * momentum) + d * keep : d;
       bufOut[i] = b;
-      d = nesterov ? d + f(b * momentum) : b;
+      d = kNesterov ? d + f(b * momentum) : b;
     }
     pOut[i] = theta - f(d * lr);
   }
+}
+
+using SgdRange = void (*)(long, long, const float*, const float*, const float*, float*, float*, SgdConstants);
+
+SgdRange sgdRangeFor(bool decay, bool momentum, bool prev, bool nesterov) {
+  static const SgdRange ranges[16] = {
+      sgdRange<0, 0, 0, 0>, sgdRange<0, 0, 0, 1>, sgdRange<0, 0, 1, 0>, sgdRange<0, 0, 1, 1>,
+      sgdRange<0, 1, 0, 0>, sgdRange<0, 1, 0, 1>, sgdRange<0, 1, 1, 0>, sgdRange<0, 1, 1, 1>,
+      sgdRange<1, 0, 0, 0>, sgdRange<1, 0, 0, 1>, sgdRange<1, 0, 1, 0>, sgdRange<1, 0, 1, 1>,
+      sgdRange<1, 1, 0, 0>, sgdRange<1, 1, 0, 1>, sgdRange<1, 1, 1, 0>, sgdRange<1, 1, 1, 1>,
+  };
+  return ranges[decay * 8 + momentum * 4 + prev * 2 + nesterov];
 }
 
 struct AdamConstants {
@@ -53,30 +80,42 @@ struct AdamConstants {
   float decay, sign;
 };
 
-TK_VECTOR_CLONES void adamLoop(long n, const float* p, const float* g, const float* m, const float* v,
-                               const float* vMax, float* pOut, float* mOut, float* vOut, float* vMaxOut,
-                               const AdamConstants& c) {
+template <bool kL2, bool kAmsgrad, bool kDecoupled>
+TK_VECTOR_CLONES void adamRange(long begin, long end, const float* __restrict p, const float* __restrict g,
+                                const float* __restrict m, const float* __restrict v, const float* __restrict vMax,
+                                float* __restrict pOut, float* __restrict mOut, float* __restrict vOut,
+                                float* __restrict vMaxOut, AdamConstants c) {
   const double b1 = c.b1, b2 = c.b2, eps = c.eps, l2 = c.l2, stepSize = c.stepSize, bc2Sqrt = c.bc2Sqrt;
   const float decay = c.decay, sign = c.sign;
   const float oneMinusB1 = f(1 - b1), oneMinusB2 = f(1 - b2);
-#pragma omp parallel for if (n >= kParallelFrom)
-  for (long i = 0; i < n; i++) {
+  for (long i = begin; i < end; i++) {
     const float theta = p[i];
     float gi = sign * g[i];
-    if (l2 != 0) gi = gi + f(theta * l2);
+    if (kL2) gi = gi + f(theta * l2);
     const float mi = f(m[i] * b1) + gi * oneMinusB1;
     const float vi = f(v[i] * b2) + (gi * gi) * oneMinusB2;
     mOut[i] = mi;
     vOut[i] = vi;
     float vHat = vi;
-    if (vMaxOut) {
+    if (kAmsgrad) {
       // Math.max: NaN wins
       vHat = std::isnan(vMax[i]) || std::isnan(vi) ? NAN : std::max(vMax[i], vi);
       vMaxOut[i] = vHat;
     }
-    const float denom = f(f(std::sqrt(vHat) / bc2Sqrt) + eps);
-    pOut[i] = (decay == 1.f ? theta : theta * decay) - f(stepSize * (mi / denom));
+    const float denom = f(f(double(__builtin_sqrtf(vHat)) / bc2Sqrt) + eps);
+    pOut[i] = (kDecoupled ? theta * decay : theta) - f(stepSize * (mi / denom));
   }
+}
+
+using AdamRange = void (*)(long, long, const float*, const float*, const float*, const float*, const float*, float*,
+                           float*, float*, float*, AdamConstants);
+
+AdamRange adamRangeFor(bool l2, bool amsgrad, bool decoupled) {
+  static const AdamRange ranges[8] = {
+      adamRange<0, 0, 0>, adamRange<0, 0, 1>, adamRange<0, 1, 0>, adamRange<0, 1, 1>,
+      adamRange<1, 0, 0>, adamRange<1, 0, 1>, adamRange<1, 1, 0>, adamRange<1, 1, 1>,
+  };
+  return ranges[l2 * 4 + amsgrad * 2 + decoupled];
 }
 
 float* optionalFloatArg(napi_env env, napi_value v) {
@@ -114,8 +153,10 @@ napi_value SgdUpdate(napi_env env, napi_callback_info info) {
     float* bufOut = optionalFloatArg(env, a[4]);
     if (gn != n) throw std::runtime_error("sgdUpdate: gradient length differs from the parameter's");
     const auto h = doublesArg(env, a[5], 6, "sgdUpdate");
-    sgdLoop(long(n), p, g, prev, pOut, bufOut,
-            SgdConstants{h[0], h[1], h[3], h[4] != 0, f(1 - h[2]), h[5] != 0 ? -1.f : 1.f});
+    if (prev && !bufOut) throw std::runtime_error("sgdUpdate: a momentum buffer without momentum");
+    const auto range = sgdRangeFor(h[3] != 0, bufOut != nullptr, prev != nullptr, h[4] != 0);
+    const SgdConstants c{h[0], h[1], h[3], f(1 - h[2]), h[5] != 0 ? -1.f : 1.f};
+    inParallel(long(n), [&](long begin, long end) { range(begin, end, p, g, prev, pOut, bufOut, c); });
   });
 }
 
@@ -137,8 +178,12 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
     if (gn != n) throw std::runtime_error("adamUpdate: gradient length differs from the parameter's");
     if ((vMax == nullptr) != (vMaxOut == nullptr)) throw std::runtime_error("adamUpdate: amsgrad needs both max buffers");
     const auto h = doublesArg(env, a[9], 8, "adamUpdate");
-    adamLoop(long(n), p, g, m, v, vMax, pOut, mOut, vOut, vMaxOut,
-             AdamConstants{h[0], h[1], h[2], h[3], h[4], h[5], f(h[6]), f(h[7])});
+    // decay is 1 for Adam: θ·1 would round like θ, but the JavaScript kernels skip the product, so this does too
+    const auto range = adamRangeFor(h[3] != 0, vMaxOut != nullptr, f(h[6]) != 1.f);
+    const AdamConstants c{h[0], h[1], h[2], h[3], h[4], h[5], f(h[6]), f(h[7])};
+    inParallel(long(n), [&](long begin, long end) {
+      range(begin, end, p, g, m, v, vMax, pOut, mOut, vOut, vMaxOut, c);
+    });
   });
 }
 
