@@ -14,7 +14,8 @@ export interface NativeAddon {
   conv2d(x: Float32Array, w: Float32Array, y: Float32Array, dims: Int32Array, bias?: Float32Array): number;
   /** returns dx's channel block, as conv2d returns y's (0: NHWC) */
   conv2dBackwardData(dy: Float32Array, w: Float32Array, dx: Float32Array, dims: Int32Array): number;
-  conv2dBackwardWeights(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: Int32Array): void;
+  /** with hasBias in dims, also db = Σ dy over N, H, W (length OC) in the same pass */
+  conv2dBackwardWeights(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: Int32Array, db?: Float32Array): void;
   /**
    * dims N,H,W,C, OH,OW, KH,KW, sH,sW, padTop,padLeft, kind (0 max, 1 avg over valid pixels, 2 avg over the whole
    * window), and for pool2d x's channel block (y is blocked alike)

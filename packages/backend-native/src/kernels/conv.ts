@@ -1,5 +1,6 @@
 import { CONV2D_BIAS, tf } from '@trainkit/core';
 import type { NativeAddon } from '../addon.js';
+import { keepBiasGradient } from '../bias-gradients.js';
 import { blockOf, setBlock } from '../layouts.js';
 import {
   type CpuLikeBackend,
@@ -122,7 +123,14 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     const c = info(x.shape, filterShape, attrs);
     if (!xv || !dyv || !c) return undefined;
     const dw = uninitialised(sizeOf(filterShape));
-    addon.conv2dBackwardWeights(xv, dyv, dw, convDims(c, [0, 0], [blockOf(xv), blockOf(dyv)], false));
+    const dims = (bias: boolean) => convDims(c, [bias ? 1 : 0, 0], [blockOf(xv), blockOf(dyv)], false);
+    if (attrs.withBiasGradient) {
+      const db = uninitialised(c.outChannels);
+      addon.conv2dBackwardWeights(xv, dyv, dw, dims(true), db);
+      keepBiasGradient(dyv, dy.shape, db);
+    } else {
+      addon.conv2dBackwardWeights(xv, dyv, dw, dims(false));
+    }
     return backend.makeTensorInfo(filterShape, 'float32', dw);
   };
 

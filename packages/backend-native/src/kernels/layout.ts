@@ -1,5 +1,6 @@
 import { tf } from '@trainkit/core';
 import type { NativeAddon } from '../addon.js';
+import { takeBiasGradient } from '../bias-gradients.js';
 import { blockOf, setBlock } from '../layouts.js';
 import { floats, floatsAnyLayout, NATIVE_FROM, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
 
@@ -44,6 +45,10 @@ export function layoutKernels(addon: NativeAddon): tf.KernelConfig[] {
     const outShape = attrs.keepDims
       ? x.shape.map((d, i) => (reduced[i] ? 1 : d))
       : x.shape.filter((_, i) => !reduced[i]);
+    if (reduced.join() === '1,1,1,0') {
+      const ahead = takeBiasGradient(raw, x.shape);
+      if (ahead) return backend.makeTensorInfo(outShape, 'float32', ahead);
+    }
     const y = uninitialised(sizeOf(outShape));
     const block = blockOf(raw);
     if (block && reduced.join() === '1,1,1,0') {

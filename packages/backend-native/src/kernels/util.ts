@@ -1,4 +1,5 @@
 import { tf } from '@trainkit/core';
+import { forgetBiasGradient } from '../bias-gradients.js';
 import { inputsToPlain, setBlock, toPlain } from '../layouts.js';
 import { takeOutput } from '../recycled-outputs.js';
 
@@ -32,7 +33,9 @@ export function floatsAnyLayout(backend: CpuLikeBackend, t: tf.TensorInfo): Floa
  */
 export function uninitialised(size: number): Float32Array {
   const values = takeOutput(size);
-  setBlock(values, 0); // a recycled array may have held a blocked tensor
+  // a recycled array may have held a blocked tensor, or a dy whose bias gradient was kept
+  setBlock(values, 0);
+  forgetBiasGradient(values);
   return values;
 }
 

@@ -114,18 +114,26 @@ struct BackwardData {
   }
 };
 
-// inBlock = {x's block, dy's block}
+// inBlock = {x's block, dy's block}; with hasBias the primitive also sums dy into the bias gradient, in the same
+// pass over dy
 struct BackwardWeights {
   convolution_backward_weights prim;
   Staged x, dy, dw;
+  memory db;
+  bool hasBias = false;
   explicit BackwardWeights(const ConvShape& s) {
-    convolution_backward_weights::desc d(algorithm::convolution_direct, s.any(s.src), s.any(s.wei), s.any(s.dst),
-                                         s.strides, s.dil, s.pl, s.pr);
+    hasBias = s.bias;
+    memory::desc bias({s.wei[0]}, dt::f32, tag::x);
+    auto d = hasBias ? convolution_backward_weights::desc(algorithm::convolution_direct, s.any(s.src), s.any(s.wei),
+                                                          bias, s.any(s.dst), s.strides, s.dil, s.pl, s.pr)
+                     : convolution_backward_weights::desc(algorithm::convolution_direct, s.any(s.src), s.any(s.wei),
+                                                          s.any(s.dst), s.strides, s.dil, s.pl, s.pr);
     convolution_backward_weights::primitive_desc pd(d, eng(), forwardPd(s));
     prim = convolution_backward_weights(pd);
     x = Staged(s.user(s.src, s.inBlock[0]), pd.src_desc(), true);
     dy = Staged(s.user(s.dst, s.inBlock[1]), pd.diff_dst_desc(), true);
     dw = Staged(s.hwio(), pd.diff_weights_desc(), false);
+    if (hasBias) db = memory(pd.diff_bias_desc(), eng(), DNNL_MEMORY_NONE);
   }
 };
 
@@ -189,15 +197,22 @@ napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
   return blockValue(env, block);
 }
 
-// conv2dBackwardWeights(x, dy, dw, dims)
+// conv2dBackwardWeights(x, dy, dw, dims[, db]) — db (length OC) receives Σ dy over N, H, W when dims say hasBias
 napi_value Conv2dBackwardWeights(napi_env env, napi_callback_info info) {
   return guarded(env, info, 4, [&](napi_value* a) {
     auto& p = cached(backwardWeights, intsArg(env, a[3]));
     p.x.load(floatArg(env, a[0]));
     p.dy.load(floatArg(env, a[1]));
     p.dw.bind(floatArg(env, a[2]));
-    p.prim.execute(strm(),
-                   {{DNNL_ARG_SRC, p.x.inner}, {DNNL_ARG_DIFF_DST, p.dy.inner}, {DNNL_ARG_DIFF_WEIGHTS, p.dw.inner}});
+    std::unordered_map<int, memory> args{
+        {DNNL_ARG_SRC, p.x.inner}, {DNNL_ARG_DIFF_DST, p.dy.inner}, {DNNL_ARG_DIFF_WEIGHTS, p.dw.inner}};
+    if (p.hasBias) {
+      size_t n = 0;
+      p.db.set_data_handle(floatArg(env, a[4], &n));
+      if (long(n) != p.db.get_desc().dims()[0]) throw std::runtime_error("conv2dBackwardWeights: db length is not OC");
+      args.insert({DNNL_ARG_DIFF_BIAS, p.db});
+    }
+    p.prim.execute(strm(), args);
     p.dw.store();
     strm().wait();
   });

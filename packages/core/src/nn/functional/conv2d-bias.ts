@@ -39,7 +39,10 @@ const conv2dBiasGrad: tf.GradConfig = {
       tf.engine().runKernel(name, inputs, { ...conv, ...extra } as unknown as tf.NamedAttrMap) as tf.Tensor;
     return {
       x: () => run(tf.Conv2DBackpropInput, { dy: dy as tf.Tensor, filter }, { inputShape: x.shape }),
-      filter: () => run(tf.Conv2DBackpropFilter, { x, dy: dy as tf.Tensor }, { filterShape: filter.shape }),
+      // withBiasGradient: a backend may sum dy for the bias in the same pass (native does), and hand that sum to
+      // the bias closure's Sum; other backends ignore the attribute
+      filter: () =>
+        run(tf.Conv2DBackpropFilter, { x, dy: dy as tf.Tensor }, { filterShape: filter.shape, withBiasGradient: true }),
       bias: () => tf.sum(dy as tf.Tensor, [0, 1, 2]),
     };
   },
