@@ -116,11 +116,12 @@ describe.skipIf(!available)('elementwise kernels on oneDNN match tfjs cpu', () =
 
 describe.skipIf(!available)('small tensors, exp and log stay on the cpu kernels', () => {
   it.each([
-    ['Add', () => tf.add(rand([9, 10], 1), rand([10], 2))],
+    ['Add', () => tf.add(rand([20, 30], 1), rand([20, 30], 2))],
+    ['Multiply', () => tf.mul(rand([5, 10], 1), rand([10], 2))],
     ['Sum', () => tf.sum(rand([64, 10], 3), 0)],
     ['Relu', () => tf.relu(rand([7, 13, 5], 4))],
     ['Transpose', () => tf.transpose(rand([5, 7, 9, 3], 5), [0, 3, 1, 2])],
-  ] as const)('%s below NATIVE_FROM elements runs the cpu kernel', async (name, run) => {
+  ] as const)('%s below NATIVE_FROM (broadcasting: 64) elements runs the cpu kernel', async (name, run) => {
     await tf.setBackend('native');
     const counts = kernelCounts[name]!;
     const [native, fallback] = [counts.native, counts.fallback];

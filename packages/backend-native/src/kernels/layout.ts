@@ -8,6 +8,7 @@ const ADD = 0;
 const SUB = 1;
 const MUL = 2;
 const DIV = 3;
+const NATIVE_BROADCAST_FROM = 64;
 
 /** Left-pads a shape with 1s to `rank` (numpy broadcasting aligns trailing dims). */
 function padTo(shape: number[], rank: number): number[] {
@@ -88,7 +89,10 @@ export function layoutKernels(addon: NativeAddon): tf.KernelConfig[] {
       const rawB = floatsAnyLayout(backend, b);
       if (!rawA || !rawB) return undefined;
       const outShape = tf.backend_util.assertAndGetBroadcastShape(a.shape, b.shape);
-      if (sizeOf(outShape) < NATIVE_FROM) return undefined;
+      // tfjs's cpu kernel maps every element's index through the strides when one operand broadcasts (~100 ns an
+      // element), so those come here from a few dozen elements
+      const broadcasts = a.shape.join() !== b.shape.join();
+      if (sizeOf(outShape) < (broadcasts ? NATIVE_BROADCAST_FROM : NATIVE_FROM)) return undefined;
       const blocked = blockedBinary(kind, a, b, rawA, rawB);
       if (blocked) return backend.makeTensorInfo(outShape, 'float32', blocked);
       const av = floats(backend, a)!;

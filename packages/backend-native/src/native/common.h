@@ -6,6 +6,7 @@
 #include <omp.h>
 
 #include <dnnl.hpp>
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <stdexcept>

@@ -1,7 +1,47 @@
-// Batched matrix products through oneDNN's sgemm (row-major, AVX-512 JIT kernels, OpenMP inside).
+// Batched matrix products on oneDNN's matmul primitive (AVX-512 JIT kernels, OpenMP inside), cached per shape. The
+// operands stay where tfjs keeps them: a transposed operand is described by its strides, not copied. (dnnl_sgemm,
+// used before, corrupted the heap when a signal landed mid-call: Node's --cpu-prof sampler crashed the process.)
 #include "common.h"
 
 namespace tk {
+namespace {
+
+using namespace dnnl;
+
+struct Product {
+  matmul prim;
+  memory a, b, c;
+};
+
+std::map<std::vector<int>, std::unique_ptr<Product>> products;
+
+// [batch, rows, cols] row-major, or stored transposed ([batch, cols, rows] row-major) when `transposed`
+memory::desc operand(long batch, long rows, long cols, bool transposed, long batchStride) {
+  return memory::desc({batch, rows, cols}, dt::f32,
+                      transposed ? memory::dims{batchStride, 1, rows} : memory::dims{batchStride, cols, 1});
+}
+
+Product& product(const std::vector<int>& d) {
+  auto it = products.find(d);
+  if (it != products.end()) return *it->second;
+  const long batchA = d[0], batchB = d[1], M = d[2], N = d[3], K = d[4];
+  const bool ta = d[5] != 0, tb = d[6] != 0;
+  const long batch = std::max(batchA, batchB);
+  // a batch of 1 broadcasts
+  auto aMd = operand(batchA, M, K, ta, M * K);
+  auto bMd = operand(batchB, K, N, tb, K * N);
+  memory::desc cMd({batch, M, N}, dt::f32, memory::dims{M * N, N, 1});
+  matmul::desc md(aMd, bMd, cMd);
+  matmul::primitive_desc pd(md, eng());
+  auto p = std::make_unique<Product>();
+  p->prim = matmul(pd);
+  p->a = memory(aMd, eng(), DNNL_MEMORY_NONE);
+  p->b = memory(bMd, eng(), DNNL_MEMORY_NONE);
+  p->c = memory(cMd, eng(), DNNL_MEMORY_NONE);
+  return *products.emplace(d, std::move(p)).first->second;
+}
+
+}  // namespace
 
 // matmul(a, b, c, dims) with dims = batchA, batchB, M, N, K, transposeA, transposeB. A batch of 1 broadcasts.
 napi_value MatMul(napi_env env, napi_callback_info info) {
@@ -9,22 +49,20 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
     auto d = intsArg(env, args[3]);
     if (d.size() != 7) throw std::runtime_error("matmul: expected 7 dims");
     const long batchA = d[0], batchB = d[1], M = d[2], N = d[3], K = d[4];
-    const bool ta = d[5] != 0, tb = d[6] != 0;
     size_t la = 0, lb = 0, lc = 0;
-    const float* a = floatArg(env, args[0], &la);
-    const float* b = floatArg(env, args[1], &lb);
+    float* a = floatArg(env, args[0], &la);
+    float* b = floatArg(env, args[1], &lb);
     float* c = floatArg(env, args[2], &lc);
-    const long batch = batchA > batchB ? batchA : batchB;
+    const long batch = std::max(batchA, batchB);
     if (la < size_t(batchA * M * K) || lb < size_t(batchB * K * N) || lc < size_t(batch * M * N))
       throw std::runtime_error("matmul: buffer too small for its dims");
-    const long lda = ta ? M : K, ldb = tb ? K : N;
-    for (long i = 0; i < batch; i++) {
-      const float* ai = a + (batchA == 1 ? 0 : i * M * K);
-      const float* bi = b + (batchB == 1 ? 0 : i * K * N);
-      dnnl_status_t st = dnnl_sgemm(ta ? 'T' : 'N', tb ? 'T' : 'N', M, N, K, 1.0f, ai, lda, bi, ldb, 0.0f,
-                                    c + i * M * N, N);
-      if (st != dnnl_success) throw std::runtime_error("matmul: dnnl_sgemm failed with status " + std::to_string(st));
-    }
+    auto& p = product(d);
+    p.a.set_data_handle(a);
+    p.b.set_data_handle(b);
+    p.c.set_data_handle(c);
+    OneThreadIfSmall small(size_t(batch * M * N * K) / 16);
+    p.prim.execute(strm(), {{DNNL_ARG_SRC, p.a}, {DNNL_ARG_WEIGHTS, p.b}, {DNNL_ARG_DST, p.c}});
+    strm().wait();
   });
 }
 
