@@ -37,6 +37,21 @@ export function toPlain(values: Float32Array, shape: readonly number[]): void {
   blocks.delete(values);
 }
 
+/** A channel-blocked copy of the NHWC buffer `values` of 4-D `shape` (whose channels fill whole blocks). */
+export function blockedCopy(
+  addon: { transpose(x: Float32Array, y: Float32Array, key: Int32Array): void },
+  values: Float32Array,
+  shape: readonly number[],
+  block: number,
+): Float32Array {
+  const [n, h, w, c] = shape as [number, number, number, number];
+  const blocked = new Float32Array(values.length);
+  // [N][H·W][C/b][b] → [N][C/b][H·W][b]
+  addon.transpose(values, blocked, Int32Array.of(4, n, h * w, c / block, block, 0, 2, 1, 3));
+  blocks.set(blocked, block);
+  return blocked;
+}
+
 type Store = { data: { get(id: tf.DataId): { values?: unknown } | undefined } };
 
 /** toPlain for a tensor of `backend` (any dtype: only tagged float buffers change). */

@@ -1,6 +1,6 @@
 import { tf } from '@trainkit/core';
 import type { NativeAddon } from '../addon.js';
-import { blockOf, setBlock } from '../layouts.js';
+import { blockedCopy, blockOf, setBlock } from '../layouts.js';
 import { floats, floatsAnyLayout, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
 
 const MAX = 0;
@@ -70,6 +70,10 @@ export function poolKernels(addon: NativeAddon): tf.KernelConfig[] {
       let xv = floatsAnyLayout(backend, input);
       if (!dyv || !xv || input.shape.length !== 4) return undefined;
       const c = poolInfo(input.shape, attrs);
+      // the CIFAR net's last pool: x blocked, dy plain from the flatten — dy (4× smaller) goes blocked for the scan
+      if (kind === MAX && blockOf(xv) && !blockOf(dyv) && c.inChannels % blockOf(xv) === 0) {
+        dyv = blockedCopy(addon, dyv, dy.shape, blockOf(xv));
+      }
       const block = kind === MAX && blockOf(xv) === blockOf(dyv) ? blockOf(xv) : 0;
       if (block === 0) {
         dyv = floats(backend, dy)!;

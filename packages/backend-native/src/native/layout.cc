@@ -44,6 +44,16 @@ struct Merged {
 // are exactly that), tiled so both sides stay in cache; otherwise a gather in output order.
 void transposeInto(const float* x, float* y, const std::vector<long>& in, const std::vector<int>& perm) {
   const size_t r = in.size();
+  // [N, I, J, E] → [N, J, I, E]: moving whole runs of E floats (channel blocks between NHWC and aBcd16b)
+  if (r == 4 && perm == std::vector<int>{0, 2, 1, 3} && in[3] >= 4) {
+    const long N = in[0], I = in[1], J = in[2], E = in[3];
+#pragma omp parallel for collapse(2) if (N * I * J * E >= long(OneThreadIfSmall::kSmall))
+    for (long n = 0; n < N; n++)
+      for (long j = 0; j < J; j++)
+        for (long i = 0; i < I; i++)
+          std::copy_n(x + ((n * I + i) * J + j) * E, E, y + ((n * J + j) * I + i) * E);
+    return;
+  }
   // merge input axes i, i+1 when perm keeps them adjacent and in order
   std::vector<std::vector<int>> groups;  // groups of input axes, in input order
   std::vector<int> groupOf(r);

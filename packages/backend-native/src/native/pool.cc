@@ -140,14 +140,16 @@ void maxPoolGrad(const float* x, const float* dy, float* dx, const std::vector<i
 // The same for windows that tile the input (stride = kernel, no padding: the tutorials' 2×2 pools). Every pixel
 // lies in at most one window, so dx is written once, and with the loops over channels innermost and branch-free the
 // compiler vectorises them: ~4× faster than the scan above on the CIFAR net's first pool.
-TK_VECTOR_CLONES void maxPoolGradTiled(const float* x, const float* dy, float* dx, const std::vector<int>& d) {
+TK_VECTOR_CLONES void maxPoolGradTiled(const float* __restrict x, const float* __restrict dy, float* __restrict dx,
+                                       const std::vector<int>& d) {
   const long N = d[0], H = d[1], W = d[2], C = d[3], OH = d[4], OW = d[5], KH = d[6], KW = d[7];
   const long K = KH * KW;
   const bool covered = OH * KH == H && OW * KW == W;
+  // channels in lanes of 16 (one AVX-512 register; a channel-blocked buffer has exactly 16 or 8): fixed-size
+  // arrays the compiler keeps in registers; a remainder of channels takes lanes of 1
+  constexpr long kLanes = 16;
 #pragma omp parallel for
   for (long n = 0; n < N; n++) {
-    std::vector<float> best(C);
-    std::vector<int> arg(C);
     std::vector<long> offsets(K);
     float* dxn = dx + n * H * W * C;
     if (!covered) std::fill(dxn, dxn + H * W * C, 0.f);
@@ -156,21 +158,33 @@ TK_VECTOR_CLONES void maxPoolGradTiled(const float* x, const float* dy, float* d
       for (long ow = 0; ow < OW; ow++) {
         for (long kh = 0; kh < KH; kh++)
           for (long kw = 0; kw < KW; kw++) offsets[kh * KW + kw] = ((oh * KH + kh) * W + ow * KW + kw) * C;
-        float* bp = best.data();
-        int* ap = arg.data();
-        for (long c = 0; c < C; c++) bp[c] = -std::numeric_limits<float>::infinity(), ap[c] = -1;
-        for (long k = 0; k < K; k++) {
-          const float* xk = xn + offsets[k];
-          for (long c = 0; c < C; c++) {
-            const bool greater = xk[c] > bp[c];
-            bp[c] = greater ? xk[c] : bp[c];
-            ap[c] = greater ? int(k) : ap[c];
+        const float* g = dy + ((n * OH + oh) * OW + ow) * C;
+        long c0 = 0;
+        for (; c0 + kLanes <= C; c0 += kLanes) {
+          float best[kLanes];
+          int arg[kLanes];
+          for (long c = 0; c < kLanes; c++) best[c] = -std::numeric_limits<float>::infinity(), arg[c] = -1;
+          for (long k = 0; k < K; k++) {
+            const float* xk = xn + offsets[k] + c0;
+            for (long c = 0; c < kLanes; c++) {
+              const bool greater = xk[c] > best[c];
+              best[c] = greater ? xk[c] : best[c];
+              arg[c] = greater ? int(k) : arg[c];
+            }
+          }
+          for (long k = 0; k < K; k++) {
+            float* dk = dxn + offsets[k] + c0;
+            for (long c = 0; c < kLanes; c++) dk[c] = arg[c] == k ? g[c0 + c] : 0.f;
           }
         }
-        const float* g = dy + ((n * OH + oh) * OW + ow) * C;
-        for (long k = 0; k < K; k++) {
-          float* dk = dxn + offsets[k];
-          for (long c = 0; c < C; c++) dk[c] = ap[c] == k ? g[c] : 0.f;
+        for (; c0 < C; c0++) {
+          float best = -std::numeric_limits<float>::infinity();
+          long arg = -1;
+          for (long k = 0; k < K; k++) {
+            const float v = xn[offsets[k] + c0];
+            if (v > best) best = v, arg = k;
+          }
+          for (long k = 0; k < K; k++) dxn[offsets[k] + c0] = arg == k ? g[c0] : 0.f;
         }
       }
   }
