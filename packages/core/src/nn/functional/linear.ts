@@ -1,5 +1,6 @@
 import { tf } from '../../tf.js';
 import { formatShape } from '../module-error.js';
+import { linearBias } from './linear-bias.js';
 import { ShapeError } from './shape-error.js';
 
 /**
@@ -19,8 +20,9 @@ export function linear(input: tf.Tensor, weight: tf.Tensor, bias?: tf.Tensor | n
   }
   return tf.tidy(() => {
     const flat = input.rank === 2 ? input : tf.reshape(input, [-1, inF]);
-    let y = tf.matMul(flat, weight, false, true);
-    if (bias) y = tf.add(y, bias);
+    const y = bias
+      ? linearBias(flat as tf.Tensor2D, weight as tf.Tensor2D, bias as tf.Tensor1D)
+      : tf.matMul(flat, weight, false, true);
     return input.rank === 2 ? y : tf.reshape(y, [...input.shape.slice(0, -1), outF]);
   });
 }
