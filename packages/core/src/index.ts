@@ -1,8 +1,11 @@
 export * from './autograd/index.js';
+export { crossEntropyCpuKernel, crossEntropyGradCpuKernel } from './backend/cpu-kernels/cross-entropy.js';
 export * from './backend/index.js';
 export { CONV2D_BIAS, type Conv2DBiasAttrs } from './nn/functional/conv2d-bias.js';
 export * as F from './nn/functional/index.js';
+export { LINEAR_BIAS } from './nn/functional/linear-bias.js';
 export * as nn from './nn/index.js';
+export { CROSS_ENTROPY, CROSS_ENTROPY_GRAD, type CrossEntropyAttrs } from './nn/losses/cross-entropy-kernel.js';
 export * as optim from './optim/index.js';
 export * from './random/index.js';
 export * from './state/index.js';

@@ -2,7 +2,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registeredCpuKernels, unregisterCpuKernels } from '../src/backend/cpu-kernels/index.js';
 import { registerCpuKernels } from '../src/backend/cpu-kernels/register-cpu-kernels.js';
-import { CONV2D_BIAS, F, tf, useBackend } from '../src/index.js';
+import { CONV2D_BIAS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD, F, LINEAR_BIAS, tf, useBackend } from '../src/index.js';
 import { expectAllClose, rand } from './wasm-kernels-compare.js';
 
 type Pad = 'valid' | 'same' | number | number[][];
@@ -52,7 +52,13 @@ describe("trainkit's cpu kernels", () => {
   });
 
   it('are registered once the cpu backend is chosen', () => {
-    expect(registeredCpuKernels()).toEqual([tf.Conv2DBackpropFilter, CONV2D_BIAS]);
+    expect(registeredCpuKernels()).toEqual([
+      tf.Conv2DBackpropFilter,
+      CONV2D_BIAS,
+      LINEAR_BIAS,
+      CROSS_ENTROPY,
+      CROSS_ENTROPY_GRAD,
+    ]);
   });
 
   it.each(configs.map((c) => [JSON.stringify(c), c] as const))('Conv2DBackpropFilter %s matches tfjs’s', (_l, c) => {

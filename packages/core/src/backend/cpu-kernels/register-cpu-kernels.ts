@@ -1,7 +1,11 @@
 import { CONV2D_BIAS } from '../../nn/functional/conv2d-bias.js';
+import { LINEAR_BIAS } from '../../nn/functional/linear-bias.js';
+import { CROSS_ENTROPY, CROSS_ENTROPY_GRAD } from '../../nn/losses/cross-entropy-kernel.js';
 import { tf } from '../../tf.js';
 import { makeConv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBias } from './conv2d-bias.js';
+import { crossEntropyCpuKernel, crossEntropyGradCpuKernel } from './cross-entropy.js';
+import { linearBias } from './linear-bias.js';
 
 /**
  * One trainkit kernel for tfjs's 'cpu' backend. 'replace': made from the stock kernel it replaces (its fallback).
@@ -14,6 +18,9 @@ type CpuKernel =
 export const CPU_KERNELS: readonly CpuKernel[] = [
   { name: tf.Conv2DBackpropFilter, role: 'replace', make: makeConv2DBackpropFilter },
   { name: CONV2D_BIAS, role: 'own', kernelFunc: conv2dBias },
+  { name: LINEAR_BIAS, role: 'own', kernelFunc: linearBias },
+  { name: CROSS_ENTROPY, role: 'own', kernelFunc: crossEntropyCpuKernel },
+  { name: CROSS_ENTROPY_GRAD, role: 'own', kernelFunc: crossEntropyGradCpuKernel },
 ];
 
 // Marks our configs, so that a second copy of trainkit in the process (ESM and CJS side by side) leaves them be.

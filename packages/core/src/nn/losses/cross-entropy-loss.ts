@@ -1,6 +1,7 @@
 import { tf } from '../../tf.js';
 import { formatShape } from '../module-error.js';
-import { checkClassTargets, checkClassWeight, classesLast } from './class-targets.js';
+import { checkClassTargetShape, checkClassTargets, checkClassWeight, classesLast } from './class-targets.js';
+import { crossEntropyKernel, hasCrossEntropyKernel } from './cross-entropy-kernel.js';
 import { Loss } from './loss.js';
 import { checkFloat } from './loss-checks.js';
 import { nllPerElement, weightedReduce } from './nll.js';
@@ -49,7 +50,28 @@ function crossEntropyAs(
       `${name}: expected a target of int32 class indices or float32 probabilities, got ${target.dtype} (input ${formatShape(input.shape)}, target ${formatShape(target.shape)})`,
     );
   }
+  checkClassTargetShape(name, input, target);
+  // [N, C] is the training case (a classifier's logits); one kernel then does what the ops below do in ~35
+  if (input.rank === 2 && hasCrossEntropyKernel()) {
+    return crossEntropyKernel(input, target, weight, { ignoreIndex, reduction, labelSmoothing, lossName: name });
+  }
   checkClassTargets(name, input, target, ignoreIndex);
+  return classIndexCrossEntropy(input, target, weight, ignoreIndex, reduction, labelSmoothing);
+}
+
+/**
+ * crossEntropy for class-index targets op by op, on checked arguments (targets in [0, C) or ignoreIndex): for every
+ * backend without CROSS_ENTROPY and for inputs other than [N, C].
+ */
+export function classIndexCrossEntropy(
+  input: tf.Tensor,
+  target: tf.Tensor,
+  weight: tf.Tensor | null,
+  ignoreIndex: number,
+  reduction: Reduction,
+  labelSmoothing: number,
+): tf.Tensor {
+  const numClasses = input.rank === 1 ? input.shape[0]! : input.shape[1]!;
   return tf.tidy(() => {
     const logProbs = tf.logSoftmax(classesLast(input));
     const { loss, weights } = nllPerElement(logProbs, target, weight, ignoreIndex);
