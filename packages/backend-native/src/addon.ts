@@ -22,8 +22,8 @@ export interface NativeAddon {
    */
   pool2d(x: Float32Array, y: Float32Array, dims: Int32Array): void;
   pool2dBackward(x: Float32Array, dy: Float32Array, dx: Float32Array, dims: Int32Array): void;
-  /** dims batchA, batchB, M, N, K, transposeA, transposeB */
-  matmul(a: Float32Array, b: Float32Array, c: Float32Array, dims: Int32Array): void;
+  /** dims batchA, batchB, M, N, K, transposeA, transposeB, hasBias (then `bias`, length N, is added to every row) */
+  matmul(a: Float32Array, b: Float32Array, c: Float32Array, dims: Int32Array, bias?: Float32Array): void;
   /** key rank, shape[rank], perm[rank] */
   transpose(x: Float32Array, y: Float32Array, key: Int32Array): void;
   /** key rank, shape[rank], reduced[rank] (1 = summed) */
@@ -32,6 +32,8 @@ export interface NativeAddon {
   binary(a: Float32Array, b: Float32Array, y: Float32Array, key: Int32Array): void;
   /** key kind (0 sqrt, 1 square, 2 relu, 3 exp, 4 log, 5 abs, 6 neg), size */
   eltwise(x: Float32Array, y: Float32Array, key: Int32Array): void;
+  /** tfjs's Step: 1 where x > 0, alpha elsewhere, NaN kept */
+  step(x: Float32Array, y: Float32Array, alpha: number): void;
   /** hyper: lr, momentum, dampening, weightDecay, nesterov, maximize (booleans as 0/1) */
   sgdUpdate(
     param: Float32Array,

@@ -1,6 +1,7 @@
-import { CONV2D_BIAS, tf } from '@trainkit/core';
+import { CONV2D_BIAS, LINEAR_BIAS, tf } from '@trainkit/core';
 import { nativeAddon } from './addon.js';
 import { convKernels } from './kernels/conv.js';
+import { coreCpuKernels } from './kernels/core-cpu-kernels.js';
 import { eltwiseKernels } from './kernels/eltwise.js';
 import { layoutKernels } from './kernels/layout.js';
 import { matmulKernels } from './kernels/matmul.js';
@@ -25,6 +26,7 @@ export const NATIVE_KERNELS: readonly string[] = [
   tf.AvgPoolGrad,
   tf.BatchMatMul,
   tf._FusedMatMul,
+  LINEAR_BIAS,
   tf.Transpose,
   tf.Sum,
   tf.Add,
@@ -34,6 +36,7 @@ export const NATIVE_KERNELS: readonly string[] = [
   tf.Sqrt,
   tf.Square,
   tf.Relu,
+  tf.Step,
   tf.Abs,
   tf.Neg,
 ];
@@ -76,6 +79,7 @@ export function registerNativeBackend(): void {
     ...layoutKernels(addon),
     ...eltwiseKernels(addon),
     ...optimKernels(addon),
+    ...coreCpuKernels(),
   ]) {
     // core's own kernels (the optimizer updates) reach cpu lazily, so a copy may or may not be here
     if (tf.getKernel(config.kernelName, NATIVE_BACKEND)) tf.unregisterKernel(config.kernelName, NATIVE_BACKEND);

@@ -1,4 +1,4 @@
-import { CONV2D_BIAS, optim, tf, useBackend } from '@trainkit/core';
+import { CONV2D_BIAS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD, LINEAR_BIAS, optim, tf, useBackend } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { NATIVE_KERNELS, nativeStatus } from '../src/index.js';
 import { available, status } from './helpers.js';
@@ -23,7 +23,14 @@ describe.skipIf(!available)("the 'native' backend", () => {
       .sort();
     // and core's own kernels (fused optimizer updates, conv2d + bias), which reach the cpu backend only when core
     // first chooses it or an optimizer first steps there
-    const extra: string[] = [optim.ADAM_UPDATE, optim.SGD_UPDATE, CONV2D_BIAS];
+    const extra: string[] = [
+      optim.ADAM_UPDATE,
+      optim.SGD_UPDATE,
+      CONV2D_BIAS,
+      LINEAR_BIAS,
+      CROSS_ENTROPY,
+      CROSS_ENTROPY_GRAD,
+    ];
     expect(native.filter((k) => !extra.includes(k))).toEqual(cpu.filter((k) => !extra.includes(k)));
     for (const name of extra) expect(native).toContain(name);
     for (const name of NATIVE_KERNELS) {

@@ -34,9 +34,11 @@ export async function expectSameAsCpu(
   expect(got.length, label).toBe(ref.length);
   ref.forEach((r, k) => {
     const g = got[k]!;
-    const scale = r.data.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
+    // NaN must meet NaN, and does not count towards the scale
+    const scale = r.data.reduce((m, v) => (Number.isNaN(v) ? m : Math.max(m, Math.abs(v))), 1);
     expect(g.shape, `${label} output ${k} shape`).toEqual(r.shape);
     for (let i = 0; i < r.data.length; i++) {
+      if (Number.isNaN(r.data[i]!) && Number.isNaN(g.data[i]!)) continue;
       const err = Math.abs(g.data[i]! - r.data[i]!);
       if (!(err <= atol * scale + rtol * Math.abs(r.data[i]!))) {
         expect.fail(`${label} output ${k}[${i}]: native ${g.data[i]} vs cpu ${r.data[i]}`);

@@ -81,6 +81,7 @@ describe.skipIf(!available)('elementwise kernels on oneDNN match tfjs cpu', () =
     ['Square', tf.square, 0],
     ['Relu', tf.relu, 0],
     ['Abs', tf.abs, 0],
+    ['Step', (x) => tf.step(tf.where(tf.greater(x, 0.9), tf.fill(x.shape, Number.NaN), x), 0.25), 0],
     ['Neg', tf.neg, 0],
   ];
   it.each(ops)('%s', async (name, op) => {

@@ -17,7 +17,7 @@ const KINDS: [string, number][] = [
 ];
 
 export function eltwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
-  return KINDS.map(([name, kind]) => {
+  const unary = KINDS.map(([name, kind]) => {
     const body: NativeBody = ({ inputs, backend }) => {
       const { x } = inputs as { x: tf.TensorInfo };
       // position by position, so a channel-blocked x (layouts.ts) gives a y blocked alike
@@ -30,4 +30,15 @@ export function eltwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
     };
     return nativeKernel(name, body);
   });
+  // relu's gradient, dy·step(x): float inputs only (tfjs also steps int32 tensors)
+  const step: NativeBody = ({ inputs, backend, attrs }) => {
+    const { x } = inputs as { x: tf.TensorInfo };
+    const xv = floatsAnyLayout(backend, x);
+    if (!xv || xv.length < NATIVE_FROM) return undefined;
+    const y = uninitialised(xv.length);
+    addon.step(xv, y, Number(attrs.alpha ?? 0));
+    setBlock(y, blockOf(xv));
+    return backend.makeTensorInfo(x.shape, 'float32', y);
+  };
+  return [...unary, nativeKernel(tf.Step, step)];
 }

@@ -13,6 +13,7 @@ napi_value Transpose(napi_env, napi_callback_info);
 napi_value Sum(napi_env, napi_callback_info);
 napi_value Binary(napi_env, napi_callback_info);
 napi_value Eltwise(napi_env, napi_callback_info);
+napi_value Step(napi_env, napi_callback_info);
 napi_value SgdUpdate(napi_env, napi_callback_info);
 napi_value AdamUpdate(napi_env, napi_callback_info);
 }  // namespace tk
@@ -29,6 +30,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"sum", nullptr, tk::Sum, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"binary", nullptr, tk::Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"eltwise", nullptr, tk::Eltwise, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"step", nullptr, tk::Step, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgdUpdate", nullptr, tk::SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamUpdate", nullptr, tk::AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

@@ -58,3 +58,35 @@ napi_value Eltwise(napi_env env, napi_callback_info info) {
 }
 
 }  // namespace tk
+
+namespace tk {
+namespace {
+
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define TK_STEP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define TK_STEP_CLONES
+#endif
+
+// tfjs's Step: 1 where x > 0, alpha elsewhere, NaN stays NaN (relu's gradient is dy·step(x)). oneDNN has no such
+// eltwise algorithm; a branch-free loop vectorises.
+TK_STEP_CLONES void stepInto(const float* __restrict x, float* __restrict y, long n, float alpha) {
+  for (long i = 0; i < n; i++) y[i] = x[i] != x[i] ? x[i] : x[i] > 0.f ? 1.f : alpha;
+}
+
+}  // namespace
+
+// step(x, y, alpha)
+napi_value Step(napi_env env, napi_callback_info info) {
+  return guarded(env, info, 3, [&](napi_value* a) {
+    size_t n = 0, m = 0;
+    const float* x = floatArg(env, a[0], &n);
+    float* y = floatArg(env, a[1], &m);
+    if (m != n) throw std::runtime_error("step: output length differs from the input's");
+    double alpha = 0;
+    if (napi_get_value_double(env, a[2], &alpha) != napi_ok) throw std::runtime_error("step: expected a number alpha");
+    stepInto(x, y, long(n), float(alpha));
+  });
+}
+
+}  // namespace tk
