@@ -9,11 +9,19 @@ export interface NativeAddon {
   /**
    * x NHWC, w HWIO → y NHWC; dims N,H,W,C, OC,KH,KW, OH,OW, sH,sW, dH,dW, padTop,padLeft, hasBias, relu (then
    * `bias`, length OC, is added and relu applied inside the primitive), x's and dy's channel blocks, whether the
-   * output may stay blocked; returns the output's channel block (0: NHWC; see layouts.ts)
+   * output may stay blocked; returns the output's channel block (0: NHWC; see layouts.ts). `wVersion` (weight-versions.ts)
+   * lets the addon skip reordering weights it reordered last time.
    */
-  conv2d(x: Float32Array, w: Float32Array, y: Float32Array, dims: Int32Array, bias?: Float32Array): number;
-  /** returns dx's channel block, as conv2d returns y's (0: NHWC) */
-  conv2dBackwardData(dy: Float32Array, w: Float32Array, dx: Float32Array, dims: Int32Array): number;
+  conv2d(
+    x: Float32Array,
+    w: Float32Array,
+    y: Float32Array,
+    dims: Int32Array,
+    bias?: Float32Array | null,
+    wVersion?: number,
+  ): number;
+  /** returns dx's channel block, as conv2d returns y's (0: NHWC); wVersion as for conv2d */
+  conv2dBackwardData(dy: Float32Array, w: Float32Array, dx: Float32Array, dims: Int32Array, wVersion?: number): number;
   /** with hasBias in dims, also db = Σ dy over N, H, W (length OC) in the same pass */
   conv2dBackwardWeights(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: Int32Array, db?: Float32Array): void;
   /**

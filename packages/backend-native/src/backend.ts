@@ -9,6 +9,7 @@ import { optimKernels } from './kernels/optim.js';
 import { poolKernels } from './kernels/pool.js';
 import { plainOnRead, withPlainInputs } from './layouts.js';
 import { recycleOutputs } from './recycled-outputs.js';
+import { trackWeightVersions } from './weight-versions.js';
 
 /** The name the backend registers under with tfjs, for tf.setBackend and useBackend. */
 export const NATIVE_BACKEND = 'native';
@@ -61,6 +62,7 @@ export function registerNativeBackend(): void {
       // the cpu backend's "Hi, looks like you are running TensorFlow.js in Node.js" banner
       (backend as unknown as { firstUse: boolean }).firstUse = false;
       recycleOutputs(backend);
+      trackWeightVersions(backend);
       plainOnRead(backend, (dataId) => tf.engine().state.tensorInfo.get(dataId)?.shape);
       return backend;
     },

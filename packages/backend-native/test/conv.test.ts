@@ -126,3 +126,32 @@ describe.skipIf(!available)('FusedConv2D (conv + bias + relu) on oneDNN matches 
     expect(kernelCounts.FusedConv2D!.native).toBeGreaterThan(before);
   });
 });
+
+describe.skipIf(!available)('reordered weights are reused only while their buffer holds the same values', () => {
+  it('a recycled weight buffer with new values gives the new convolution', async () => {
+    await tf.setBackend('native');
+    const x = rand([2, 9, 9, 32], 21);
+    const run = (seed: number) => {
+      // made by a native kernel and over 8,192 floats, so its buffer is recycled for the next weight of this size
+      const w = tf.add(rand([3, 3, 32, 32], seed), 0);
+      const twice = [
+        tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'),
+        tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same'),
+      ];
+      const values = twice.map((y) => Array.from(y.dataSync()));
+      tf.dispose([w, ...twice]);
+      return values;
+    };
+    const [a1, a2] = run(22);
+    const [b1, b2] = run(23);
+    expect(a2).toEqual(a1);
+    expect(b2).toEqual(b1);
+    await tf.setBackend('cpu');
+    const want = tf.tidy(() =>
+      Array.from(tf.conv2d(x as tf.Tensor4D, rand([3, 3, 32, 32], 23) as tf.Tensor4D, 1, 'same').dataSync()),
+    );
+    const scale = Math.max(...want.map(Math.abs));
+    expect(Math.max(...b1.map((v, i) => Math.abs(v - want[i]!)))).toBeLessThan(1e-5 * scale);
+    x.dispose();
+  });
+});

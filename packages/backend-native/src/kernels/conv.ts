@@ -2,6 +2,7 @@ import { CONV2D_BIAS, tf } from '@trainkit/core';
 import type { NativeAddon } from '../addon.js';
 import { keepBiasGradient } from '../bias-gradients.js';
 import { blockOf, setBlock } from '../layouts.js';
+import { versionOf } from '../weight-versions.js';
 import {
   type CpuLikeBackend,
   floats,
@@ -77,7 +78,7 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     if (bias && bias.length !== c.outChannels) return undefined;
     const y = uninitialised(sizeOf(c.outShape));
     const dims = convDims(c, [bias ? 1 : 0, relu ? 1 : 0], [blockOf(xv), 0], true);
-    setBlock(y, bias ? addon.conv2d(xv, wv, y, dims, bias) : addon.conv2d(xv, wv, y, dims));
+    setBlock(y, addon.conv2d(xv, wv, y, dims, bias ?? null, versionOf(wv)));
     return backend.makeTensorInfo(c.outShape, 'float32', y);
   };
 
@@ -111,7 +112,7 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     const c = info(inputShape, filter.shape, attrs);
     if (!dyv || !wv || !c || sizeOf(inputShape) === 0) return undefined;
     const dx = uninitialised(sizeOf(inputShape));
-    setBlock(dx, addon.conv2dBackwardData(dyv, wv, dx, convDims(c, [0, 0], [blockOf(dyv), 0], true)));
+    setBlock(dx, addon.conv2dBackwardData(dyv, wv, dx, convDims(c, [0, 0], [blockOf(dyv), 0], true), versionOf(wv)));
     return backend.makeTensorInfo(inputShape, 'float32', dx);
   };
 

@@ -2,6 +2,7 @@ import { tf } from '@trainkit/core';
 import { forgetBiasGradient } from '../bias-gradients.js';
 import { inputsToPlain, setBlock, toPlain } from '../layouts.js';
 import { takeOutput } from '../recycled-outputs.js';
+import { forgetVersion } from '../weight-versions.js';
 
 /** The parts of tfjs's MathBackendCPU the native kernels use: its typed-array store and tensor constructor. */
 export interface CpuLikeBackend {
@@ -33,9 +34,10 @@ export function floatsAnyLayout(backend: CpuLikeBackend, t: tf.TensorInfo): Floa
  */
 export function uninitialised(size: number): Float32Array {
   const values = takeOutput(size);
-  // a recycled array may have held a blocked tensor, or a dy whose bias gradient was kept
+  // a recycled array may have held a blocked tensor, a dy whose bias gradient was kept, or versioned weights
   setBlock(values, 0);
   forgetBiasGradient(values);
+  forgetVersion(values);
   return values;
 }
 

@@ -24,6 +24,8 @@ dnnl::stream& strm();
 
 /** The data pointer of a Float32Array argument (already offset by its byteOffset). */
 float* floatArg(napi_env env, napi_value v, size_t* length = nullptr);
+/** A number argument; `fallback` when it is undefined. */
+double numberArg(napi_env env, napi_value v, double fallback);
 /** An Int32Array argument copied into a vector; it doubles as the primitive-cache key. */
 std::vector<int> intsArg(napi_env env, napi_value v);
 
@@ -71,6 +73,8 @@ struct Staged {
   dnnl::memory user, inner;
   dnnl::reorder convert;
   bool reordered = false;
+  double loadedVersion = 0;
+  const float* loadedFrom = nullptr;
 
   Staged() = default;
   Staged(const dnnl::memory::desc& userMd, const dnnl::memory::desc& innerMd, bool isInput)
@@ -87,6 +91,18 @@ struct Staged {
   void load(const float* p) {
     user.set_data_handle(const_cast<float*>(p));
     if (reordered) convert.execute(strm(), user, inner);
+    loadedVersion = 0;
+  }
+  /**
+   * load() for a weight: `version` (non-zero) names this content of this buffer (src/weight-versions.ts), and the
+   * reorder is skipped when the last load had the same buffer and version — an evaluation loop's every batch, or
+   * the same layer called twice in a step.
+   */
+  void loadVersioned(const float* p, double version) {
+    if (version != 0 && version == loadedVersion && p == loadedFrom) return;
+    load(p);
+    loadedVersion = version;
+    loadedFrom = p;
   }
   /** Points at an output's data; call store() after the primitive ran. */
   void bind(float* p) { user.set_data_handle(p); }

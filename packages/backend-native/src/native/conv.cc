@@ -156,13 +156,14 @@ static napi_value blockValue(napi_env env, int block) {
   return v;
 }
 
-// conv2d(x, w, y, dims[, bias]) → y's channel block (0 = NHWC); a bias (length OC) when dims say so
+// conv2d(x, w, y, dims[, bias | null[, wVersion]]) → y's channel block (0 = NHWC); a bias (length OC) when dims say
+// so; wVersion as Staged::loadVersioned takes it
 napi_value Conv2dForward(napi_env env, napi_callback_info info) {
   int block = 0;
   guarded(env, info, 4, [&](napi_value* a) {
     auto& p = cached(forwards, intsArg(env, a[3]));
     p.x.load(floatArg(env, a[0]));
-    p.w.load(floatArg(env, a[1]));
+    p.w.loadVersioned(floatArg(env, a[1]), numberArg(env, a[5], 0));
     p.y.bind(floatArg(env, a[2]));
     std::unordered_map<int, memory> args{
         {DNNL_ARG_SRC, p.x.inner}, {DNNL_ARG_WEIGHTS, p.w.inner}, {DNNL_ARG_DST, p.y.inner}};
@@ -180,13 +181,13 @@ napi_value Conv2dForward(napi_env env, napi_callback_info info) {
   return blockValue(env, block);
 }
 
-// conv2dBackwardData(dy, w, dx, dims) → dx's channel block (0 = NHWC)
+// conv2dBackwardData(dy, w, dx, dims[, wVersion]) → dx's channel block (0 = NHWC)
 napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
   int block = 0;
   guarded(env, info, 4, [&](napi_value* a) {
     auto& p = cached(backwardData, intsArg(env, a[3]));
     p.dy.load(floatArg(env, a[0]));
-    p.w.load(floatArg(env, a[1]));
+    p.w.loadVersioned(floatArg(env, a[1]), numberArg(env, a[4], 0));
     p.dx.bind(floatArg(env, a[2]));
     p.prim.execute(strm(),
                    {{DNNL_ARG_DIFF_DST, p.dy.inner}, {DNNL_ARG_WEIGHTS, p.w.inner}, {DNNL_ARG_DIFF_SRC, p.dx.inner}});

@@ -27,6 +27,15 @@ float* floatArg(napi_env env, napi_value v, size_t* length) {
   return static_cast<float*>(data);
 }
 
+double numberArg(napi_env env, napi_value v, double fallback) {
+  napi_valuetype type;
+  napi_typeof(env, v, &type);
+  if (type == napi_undefined) return fallback;
+  double d = 0;
+  if (napi_get_value_double(env, v, &d) != napi_ok) throw std::runtime_error("expected a number");
+  return d;
+}
+
 std::vector<int> intsArg(napi_env env, napi_value v) {
   napi_typedarray_type type;
   size_t n = 0;
