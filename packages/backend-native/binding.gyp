@@ -10,7 +10,8 @@
         "src/native/matmul.cc",
         "src/native/layout.cc",
         "src/native/eltwise.cc",
-        "src/native/optim.cc"
+        "src/native/optim.cc",
+        "src/native/softmax.cc"
       ],
       "cflags_cc!": ["-fno-exceptions", "-fno-rtti"],
       "cflags_cc": ["-std=c++17", "-O3", "-fexceptions", "-fopenmp", "-ffp-contract=off", "-fno-math-errno"],

@@ -42,6 +42,8 @@ export interface NativeAddon {
   eltwise(x: Float32Array, y: Float32Array, key: Int32Array): void;
   /** tfjs's Step: 1 where x > 0, alpha elsewhere, NaN kept */
   step(x: Float32Array, y: Float32Array, alpha: number): void;
+  /** softmax over the last axis of a [rows, cols] view */
+  softmax(x: Float32Array, y: Float32Array, rows: number, cols: number): void;
   /** hyper: lr, momentum, dampening, weightDecay, nesterov, maximize (booleans as 0/1) */
   sgdUpdate(
     param: Float32Array,

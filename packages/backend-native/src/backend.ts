@@ -38,6 +38,7 @@ export const NATIVE_KERNELS: readonly string[] = [
   tf.Square,
   tf.Relu,
   tf.Step,
+  tf.Softmax,
   tf.Abs,
   tf.Neg,
 ];

@@ -142,8 +142,8 @@ describe.skipIf(!available)('reordered weights are reused only while their buffe
       tf.dispose([w, ...twice]);
       return values;
     };
-    const [a1, a2] = run(22);
-    const [b1, b2] = run(23);
+    const [a1, a2] = run(22) as [number[], number[]];
+    const [b1, b2] = run(23) as [number[], number[]];
     expect(a2).toEqual(a1);
     expect(b2).toEqual(b1);
     await tf.setBackend('cpu');

@@ -141,3 +141,19 @@ describe.skipIf(!available)('small tensors, exp and log stay on the cpu kernels'
     );
   });
 });
+
+describe.skipIf(!available)('softmax over the last axis', () => {
+  it.each([[[64, 10]], [[3, 7, 129]], [[5]]])(
+    '%j, with large logits, matches tfjs cpu (forward and gradient)',
+    async (shape) => {
+      const before = kernelCounts.Softmax!.native;
+      await expectSameAsCpu(
+        'softmax',
+        () => [tf.mul(rand(shape, 31), 30)],
+        (x) => [tf.softmax(x!), tf.grad((a: tf.Tensor) => tf.sum(tf.mul(tf.softmax(a), rand(shape, 32))))(x!)],
+        { rtol: 1e-5, atol: 1e-7 },
+      );
+      expect(kernelCounts.Softmax!.native).toBe(before + 2);
+    },
+  );
+});

@@ -1,7 +1,7 @@
 import { tf } from '@trainkit/core';
 import type { NativeAddon } from '../addon.js';
 import { blockOf, setBlock } from '../layouts.js';
-import { floatsAnyLayout, NATIVE_FROM, type NativeBody, nativeKernel, uninitialised } from './util.js';
+import { floats, floatsAnyLayout, NATIVE_FROM, type NativeBody, nativeKernel, uninitialised } from './util.js';
 
 /**
  * Kernel name → the addon's eltwise kind (src/native/eltwise.cc). Exp (3) and Log (4) stay on the cpu kernels:
@@ -40,5 +40,17 @@ export function eltwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
     setBlock(y, blockOf(xv));
     return backend.makeTensorInfo(x.shape, 'float32', y);
   };
-  return [...unary, nativeKernel(tf.Step, step)];
+  // tfjs's Softmax reduces over the last axis only (dim -1 or rank − 1), which is all this takes too
+  const softmax: NativeBody = ({ inputs, backend, attrs }) => {
+    const { logits } = inputs as { logits: tf.TensorInfo };
+    const rank = logits.shape.length;
+    const dim = Number(attrs.dim ?? -1);
+    const xv = floats(backend, logits);
+    if (!xv || rank === 0 || (dim !== -1 && dim !== rank - 1)) return undefined;
+    const cols = logits.shape[rank - 1]!;
+    const y = uninitialised(xv.length);
+    addon.softmax(xv, y, xv.length / cols, cols);
+    return backend.makeTensorInfo(logits.shape, 'float32', y);
+  };
+  return [...unary, nativeKernel(tf.Step, step), nativeKernel(tf.Softmax, softmax)];
 }

@@ -14,6 +14,7 @@ napi_value Sum(napi_env, napi_callback_info);
 napi_value Binary(napi_env, napi_callback_info);
 napi_value Eltwise(napi_env, napi_callback_info);
 napi_value Step(napi_env, napi_callback_info);
+napi_value Softmax(napi_env, napi_callback_info);
 napi_value SgdUpdate(napi_env, napi_callback_info);
 napi_value AdamUpdate(napi_env, napi_callback_info);
 }  // namespace tk
@@ -31,6 +32,7 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"binary", nullptr, tk::Binary, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"eltwise", nullptr, tk::Eltwise, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"step", nullptr, tk::Step, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"softmax", nullptr, tk::Softmax, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgdUpdate", nullptr, tk::SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamUpdate", nullptr, tk::AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
   };
