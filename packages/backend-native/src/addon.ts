@@ -44,6 +44,39 @@ export interface NativeAddon {
   step(x: Float32Array, y: Float32Array, alpha: number): void;
   /** softmax over the last axis of a [rows, cols] view */
   softmax(x: Float32Array, y: Float32Array, rows: number, cols: number): void;
+  /**
+   * core's training-mode batch norm on channels-last data viewed as dims [outer, blocks, inner, lanes] (channel =
+   * block·lanes + lane): y, and the per-channel mean and biased variance
+   */
+  batchNormTrain(
+    x: Float32Array,
+    y: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    weight: Float32Array | null,
+    bias: Float32Array | null,
+    dims: Int32Array,
+    eps: number,
+  ): void;
+  batchNormGradInput(
+    dy: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    weight: Float32Array | null,
+    dx: Float32Array,
+    dims: Int32Array,
+    eps: number,
+  ): void;
+  batchNormGradWeight(
+    dy: Float32Array,
+    x: Float32Array,
+    mean: Float32Array,
+    variance: Float32Array,
+    dweight: Float32Array,
+    dims: Int32Array,
+    eps: number,
+  ): void;
   /** hyper: lr, momentum, dampening, weightDecay, nesterov, maximize (booleans as 0/1) */
   sgdUpdate(
     param: Float32Array,

@@ -15,6 +15,9 @@ napi_value Binary(napi_env, napi_callback_info);
 napi_value Eltwise(napi_env, napi_callback_info);
 napi_value Step(napi_env, napi_callback_info);
 napi_value Softmax(napi_env, napi_callback_info);
+napi_value BatchNormTrain(napi_env, napi_callback_info);
+napi_value BatchNormGradInput(napi_env, napi_callback_info);
+napi_value BatchNormGradWeight(napi_env, napi_callback_info);
 napi_value SgdUpdate(napi_env, napi_callback_info);
 napi_value AdamUpdate(napi_env, napi_callback_info);
 }  // namespace tk
@@ -33,6 +36,9 @@ static napi_value Init(napi_env env, napi_value exports) {
       {"eltwise", nullptr, tk::Eltwise, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"step", nullptr, tk::Step, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"softmax", nullptr, tk::Softmax, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormTrain", nullptr, tk::BatchNormTrain, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormGradInput", nullptr, tk::BatchNormGradInput, nullptr, nullptr, nullptr, napi_default, nullptr},
+      {"batchNormGradWeight", nullptr, tk::BatchNormGradWeight, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"sgdUpdate", nullptr, tk::SgdUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
       {"adamUpdate", nullptr, tk::AdamUpdate, nullptr, nullptr, nullptr, napi_default, nullptr},
   };

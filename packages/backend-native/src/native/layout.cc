@@ -191,11 +191,16 @@ napi_value Sum(napi_env env, napi_callback_info info) {
 // binary(a, b, y, key)
 napi_value Binary(napi_env env, napi_callback_info info) {
   return guarded(env, info, 4, [&](napi_value* a) {
-    auto& p = binary(intsArg(env, a[3]));
+    auto key = intsArg(env, a[3]);
+    // the output has the first operand's shape: key = kind, rank, aShape…
+    size_t elements = 1;
+    for (int i = 0; i < key.at(1); i++) elements *= size_t(key.at(2 + i));
+    // around the creation too: a primitive made with two threads runs its region with two, whatever the caller says
+    OneThreadIfSmall small(elements);
+    auto& p = binary(key);
     p.a.set_data_handle(floatArg(env, a[0]));
     p.b.set_data_handle(floatArg(env, a[1]));
     p.dst.set_data_handle(floatArg(env, a[2]));
-    OneThreadIfSmall small(p.dst.get_desc().get_size() / sizeof(float));
     p.prim.execute(strm(), {{DNNL_ARG_SRC_0, p.a}, {DNNL_ARG_SRC_1, p.b}, {DNNL_ARG_DST, p.dst}});
     strm().wait();
   });

@@ -62,6 +62,8 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
     const long batch = std::max(batchA, batchB);
     if (la < size_t(batchA * M * K) || lb < size_t(batchB * K * N) || lc < size_t(batch * M * N))
       throw std::runtime_error("matmul: buffer too small for its dims");
+    // around the creation too: a primitive made with two threads runs its region with two, whatever the caller says
+    OneThreadIfSmall small(size_t(batch * M * N * K) / 16);
     auto& p = product(d);
     p.a.set_data_handle(a);
     p.b.set_data_handle(b);
@@ -73,7 +75,6 @@ napi_value MatMul(napi_env env, napi_callback_info info) {
       if (long(n) != N) throw std::runtime_error("matmul: bias length is not N");
       run.insert({DNNL_ARG_BIAS, p.bias});
     }
-    OneThreadIfSmall small(size_t(batch * M * N * K) / 16);
     p.prim.execute(strm(), run);
     strm().wait();
   });
