@@ -2,7 +2,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { registeredCpuKernels, unregisterCpuKernels } from '../src/backend/cpu-kernels/index.js';
 import { registerCpuKernels } from '../src/backend/cpu-kernels/register-cpu-kernels.js';
-import { CONV2D_BIAS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD, F, LINEAR_BIAS, tf, useBackend } from '../src/index.js';
+import {
+  BATCH_NORM_GRAD_INPUT,
+  BATCH_NORM_GRAD_WEIGHT,
+  BATCH_NORM_TRAIN,
+  CONV2D_BIAS,
+  CROSS_ENTROPY,
+  CROSS_ENTROPY_GRAD,
+  F,
+  LINEAR_BIAS,
+  tf,
+  useBackend,
+} from '../src/index.js';
 import { expectAllClose, rand } from './wasm-kernels-compare.js';
 
 type Pad = 'valid' | 'same' | number | number[][];
@@ -58,6 +69,9 @@ describe("trainkit's cpu kernels", () => {
       LINEAR_BIAS,
       CROSS_ENTROPY,
       CROSS_ENTROPY_GRAD,
+      BATCH_NORM_TRAIN,
+      BATCH_NORM_GRAD_INPUT,
+      BATCH_NORM_GRAD_WEIGHT,
     ]);
   });
 

@@ -1,7 +1,13 @@
+import {
+  BATCH_NORM_GRAD_INPUT,
+  BATCH_NORM_GRAD_WEIGHT,
+  BATCH_NORM_TRAIN,
+} from '../../nn/functional/batch-norm-kernel.js';
 import { CONV2D_BIAS } from '../../nn/functional/conv2d-bias.js';
 import { LINEAR_BIAS } from '../../nn/functional/linear-bias.js';
 import { CROSS_ENTROPY, CROSS_ENTROPY_GRAD } from '../../nn/losses/cross-entropy-kernel.js';
 import { tf } from '../../tf.js';
+import { batchNormGradInputCpuKernel, batchNormGradWeightCpuKernel, batchNormTrainCpuKernel } from './batch-norm.js';
 import { makeConv2DBackpropFilter } from './conv2d-backprop-filter.js';
 import { conv2dBias } from './conv2d-bias.js';
 import { crossEntropyCpuKernel, crossEntropyGradCpuKernel } from './cross-entropy.js';
@@ -21,6 +27,9 @@ export const CPU_KERNELS: readonly CpuKernel[] = [
   { name: LINEAR_BIAS, role: 'own', kernelFunc: linearBias },
   { name: CROSS_ENTROPY, role: 'own', kernelFunc: crossEntropyCpuKernel },
   { name: CROSS_ENTROPY_GRAD, role: 'own', kernelFunc: crossEntropyGradCpuKernel },
+  { name: BATCH_NORM_TRAIN, role: 'own', kernelFunc: batchNormTrainCpuKernel },
+  { name: BATCH_NORM_GRAD_INPUT, role: 'own', kernelFunc: batchNormGradInputCpuKernel },
+  { name: BATCH_NORM_GRAD_WEIGHT, role: 'own', kernelFunc: batchNormGradWeightCpuKernel },
 ];
 
 // Marks our configs, so that a second copy of trainkit in the process (ESM and CJS side by side) leaves them be.

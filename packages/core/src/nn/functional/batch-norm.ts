@@ -1,5 +1,6 @@
 import { tf } from '../../tf.js';
 import { formatShape } from '../module-error.js';
+import { batchNormTrainKernel, canBatchNormTrain } from './batch-norm-kernel.js';
 import { isOptions } from './options.js';
 import { ShapeError } from './shape-error.js';
 
@@ -84,6 +85,13 @@ function normalizePerChannel(
           'batch_norm',
           `expected more than 1 value per channel when training, got input ${formatShape(shape)}`,
         );
+      }
+      // channels last (BatchNorm1d's [N, C], Sequential's NHWC runs): one kernel where the backend has it
+      if (channelAxis === input.rank - 1 && canBatchNormTrain(input, o.weight, o.bias)) {
+        const { y, mean, variance } = batchNormTrainKernel(input, o.weight, o.bias, epsilon);
+        updateRunning('running_mean', runningMean, mean, m);
+        updateRunning('running_var', runningVar, tf.mul(variance, n / (n - 1)), m);
+        return y;
       }
       const mean = tf.mean(input, axes, true);
       const centered = tf.sub(input, mean);
