@@ -9,6 +9,7 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 // PyTorch's fixtures — run again on 'native' (TRAINKIT_TEST_BACKENDS, read by core's test/helpers/fixtures.ts).
 // Where the addon is not built they are left out; this package's own tests then skip with the reason.
 const CONFORMANCE = [
+  'batch-norm-kernel',
   'conv2d-bias',
   'cross-entropy-kernel',
   'functional',

@@ -1,5 +1,13 @@
-import { CONV2D_BIAS, LINEAR_BIAS, tf } from '@trainkit/core';
+import {
+  BATCH_NORM_GRAD_INPUT,
+  BATCH_NORM_GRAD_WEIGHT,
+  BATCH_NORM_TRAIN,
+  CONV2D_BIAS,
+  LINEAR_BIAS,
+  tf,
+} from '@trainkit/core';
 import { nativeAddon } from './addon.js';
+import { batchNormKernels } from './kernels/batch-norm.js';
 import { convKernels } from './kernels/conv.js';
 import { coreCpuKernels } from './kernels/core-cpu-kernels.js';
 import { eltwiseKernels } from './kernels/eltwise.js';
@@ -39,6 +47,9 @@ export const NATIVE_KERNELS: readonly string[] = [
   tf.Relu,
   tf.Step,
   tf.Softmax,
+  BATCH_NORM_TRAIN,
+  BATCH_NORM_GRAD_INPUT,
+  BATCH_NORM_GRAD_WEIGHT,
   tf.Abs,
   tf.Neg,
 ];
@@ -82,6 +93,7 @@ export function registerNativeBackend(): void {
     ...layoutKernels(addon),
     ...eltwiseKernels(addon),
     ...optimKernels(addon),
+    ...batchNormKernels(addon),
     ...coreCpuKernels(),
   ]) {
     // core's own kernels (the optimizer updates) reach cpu lazily, so a copy may or may not be here

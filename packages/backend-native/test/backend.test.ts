@@ -1,4 +1,15 @@
-import { CONV2D_BIAS, CROSS_ENTROPY, CROSS_ENTROPY_GRAD, LINEAR_BIAS, optim, tf, useBackend } from '@trainkit/core';
+import {
+  BATCH_NORM_GRAD_INPUT,
+  BATCH_NORM_GRAD_WEIGHT,
+  BATCH_NORM_TRAIN,
+  CONV2D_BIAS,
+  CROSS_ENTROPY,
+  CROSS_ENTROPY_GRAD,
+  LINEAR_BIAS,
+  optim,
+  tf,
+  useBackend,
+} from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { NATIVE_KERNELS, nativeStatus } from '../src/index.js';
 import { available, status } from './helpers.js';
@@ -30,6 +41,9 @@ describe.skipIf(!available)("the 'native' backend", () => {
       LINEAR_BIAS,
       CROSS_ENTROPY,
       CROSS_ENTROPY_GRAD,
+      BATCH_NORM_TRAIN,
+      BATCH_NORM_GRAD_INPUT,
+      BATCH_NORM_GRAD_WEIGHT,
     ];
     expect(native.filter((k) => !extra.includes(k))).toEqual(cpu.filter((k) => !extra.includes(k)));
     for (const name of extra) expect(native).toContain(name);
