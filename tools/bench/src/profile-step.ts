@@ -1,7 +1,7 @@
 // Per-kernel time of the exact training step (or inference pass) that run-all.ts times, through tf.profile:
 //
 //   npx tsx --conditions=trainkit-source tools/bench/src/profile-step.ts --model cifar|mnist [--task train|infer]
-//       [--backend wasm|cpu] [--steps 5] [--top 15]
+//       [--backend wasm|native|cpu] [--steps 5] [--top 15]
 //
 // Prints the median step time, the kernels by median time per step, the JavaScript time outside kernels (engine,
 // tape, tidy, optimizer bookkeeping), and the tensor count before and after (flat means no leak).
@@ -22,7 +22,7 @@ const { values: args } = parseArgs({
 });
 const steps = Number(args.steps);
 
-await useBackend(args.backend as 'wasm' | 'cpu');
+await useBackend(args.backend as 'wasm' | 'native' | 'cpu');
 const workload = makeWorkload(args.model as BenchModel);
 const run = args.task === 'train' ? () => void workload.train() : () => workload.infer();
 run();
