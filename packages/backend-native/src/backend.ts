@@ -7,6 +7,7 @@ import {
   tf,
 } from '@trainkit/core';
 import { nativeAddon } from './addon.js';
+import { hookData } from './data-hooks.js';
 import { batchNormKernels } from './kernels/batch-norm.js';
 import { convKernels } from './kernels/conv.js';
 import { coreCpuKernels } from './kernels/core-cpu-kernels.js';
@@ -16,8 +17,8 @@ import { matmulKernels } from './kernels/matmul.js';
 import { optimKernels } from './kernels/optim.js';
 import { poolKernels } from './kernels/pool.js';
 import { plainOnRead, withPlainInputs } from './layouts.js';
-import { recycleOutputs } from './recycled-outputs.js';
-import { trackWeightVersions } from './weight-versions.js';
+import { recycleHooks } from './recycled-outputs.js';
+import { weightVersionHooks } from './weight-versions.js';
 
 /** The name the backend registers under with tfjs, for tf.setBackend and useBackend. */
 export const NATIVE_BACKEND = 'native';
@@ -73,9 +74,11 @@ export function registerNativeBackend(): void {
       const backend = new Cpu();
       // the cpu backend's "Hi, looks like you are running TensorFlow.js in Node.js" banner
       (backend as unknown as { firstUse: boolean }).firstUse = false;
-      recycleOutputs(backend);
-      trackWeightVersions(backend);
-      plainOnRead(backend, (dataId) => tf.engine().state.tensorInfo.get(dataId)?.shape);
+      hookData(backend, [
+        recycleHooks,
+        weightVersionHooks,
+        plainOnRead((dataId) => tf.engine().state.tensorInfo.get(dataId)?.shape),
+      ]);
       return backend;
     },
     -1,

@@ -1,5 +1,6 @@
 import type { tf } from '@trainkit/core';
 import { nativeAddon } from './addon.js';
+import type { DataHooks } from './data-hooks.js';
 
 /**
  * Activations in oneDNN's channel-blocked layout. A convolution computes in aBcd16b ([N][C/16][H][W][16]; aBcd8b
@@ -75,30 +76,17 @@ export function withPlainInputs(kernelFunc: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-interface Readable {
-  data: Store['data'];
-  readSync(dataId: tf.DataId): unknown;
-  read(dataId: tf.DataId): Promise<unknown>;
-  bufferSync(t: tf.TensorInfo): unknown;
-}
-
-/** Wraps a backend's reads (dataSync, data, a backend switch, kernels' bufferSync) to hand out NHWC data. */
-export function plainOnRead(backend: tf.KernelBackend, shapeOf: (dataId: tf.DataId) => number[] | undefined): void {
-  const b = backend as unknown as Readable;
-  const { readSync, read } = b;
-  const plainById = (dataId: tf.DataId) => {
-    const values = b.data.get(dataId)?.values;
-    if (!(values instanceof Float32Array) || !blocks.has(values)) return;
-    const shape = shapeOf(dataId);
-    if (!shape) throw new Error('@trainkit/backend-native: a blocked buffer read without its shape');
-    toPlain(values, shape);
-  };
-  b.readSync = function (dataId) {
-    plainById(dataId);
-    return readSync.call(this, dataId);
-  };
-  b.read = function (dataId) {
-    plainById(dataId);
-    return read.call(this, dataId);
+/**
+ * Hands out NHWC data (dataSync, data, a backend switch): a blocked buffer is brought back before it is read. The
+ * shape comes from tfjs's engine, which knows every tensor's (data-hooks.ts).
+ */
+export function plainOnRead(shapeOf: (dataId: tf.DataId) => number[] | undefined): DataHooks {
+  return {
+    read: (dataId, values) => {
+      if (!(values instanceof Float32Array) || !blocks.has(values)) return;
+      const shape = shapeOf(dataId);
+      if (!shape) throw new Error('@trainkit/backend-native: a blocked buffer read without its shape');
+      toPlain(values, shape);
+    },
   };
 }

@@ -1,4 +1,4 @@
-import type { tf } from '@trainkit/core';
+import type { DataHooks } from './data-hooks.js';
 
 /**
  * Kernel outputs in recycled memory. A fresh multi-megabyte Float32Array comes from mmap, and its pages fault in
@@ -84,41 +84,12 @@ function recycle(block: Block): void {
   freeBytes += size * 4;
 }
 
-type DataStore = { get(id: tf.DataId): { values?: unknown } | undefined; has(id: tf.DataId): boolean };
-
-interface CpuBackendMethods {
-  data: DataStore;
-  write(values: unknown, shape: number[], dtype: tf.DataType): tf.DataId;
-  move(dataId: tf.DataId, values: unknown, shape: number[], dtype: tf.DataType, refCount: number): void;
-  readSync(dataId: tf.DataId): unknown;
-  read(dataId: tf.DataId): Promise<unknown>;
-  disposeData(dataId: tf.DataId, force?: boolean): boolean;
-}
-
-/** Wraps a cpu-backend instance's data methods so that the arrays takeOutput made are tracked and recycled. */
-export function recycleOutputs(backend: tf.KernelBackend): void {
-  const b = backend as unknown as CpuBackendMethods;
-  const { write, move, readSync, read, disposeData } = b;
-  b.write = function (values, shape, dtype) {
-    attach(values);
-    return write.call(this, values, shape, dtype);
-  };
-  b.move = function (dataId, values, shape, dtype, refCount) {
-    attach(values);
-    move.call(this, dataId, values, shape, dtype, refCount);
-  };
-  b.readSync = function (dataId) {
-    markEscaped(this.data.get(dataId)?.values);
-    return readSync.call(this, dataId);
-  };
-  b.read = function (dataId) {
-    markEscaped(this.data.get(dataId)?.values);
-    return read.call(this, dataId);
-  };
-  b.disposeData = function (dataId, force) {
-    const block = blockOf(this.data.get(dataId)?.values);
-    const disposed = disposeData.call(this, dataId, force);
-    if (block && !this.data.has(dataId)) recycle(block);
-    return disposed;
-  };
-}
+/** The recycler's view of the backend's data (data-hooks.ts). */
+export const recycleHooks: DataHooks = {
+  stored: attach,
+  read: (_dataId, values) => markEscaped(values),
+  released: (values) => {
+    const block = blockOf(values);
+    if (block) recycle(block);
+  },
+};

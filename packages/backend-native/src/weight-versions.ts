@@ -1,4 +1,4 @@
-import type { tf } from '@trainkit/core';
+import type { DataHooks } from './data-hooks.js';
 
 /**
  * Versions of weight buffers, so that the addon reorders a convolution's weights into oneDNN's blocked layout once
@@ -25,32 +25,8 @@ export function forgetVersion(values: unknown): void {
   if (values instanceof Float32Array) versions.delete(values);
 }
 
-interface DataMethods {
-  data: { get(id: tf.DataId): { values?: unknown } | undefined };
-  write(values: unknown, shape: number[], dtype: tf.DataType): tf.DataId;
-  move(dataId: tf.DataId, values: unknown, shape: number[], dtype: tf.DataType, refCount: number): void;
-  readSync(dataId: tf.DataId): unknown;
-  read(dataId: tf.DataId): Promise<unknown>;
-}
-
-/** Wraps a backend's data methods so that a buffer that is written, moved in or read out loses its version. */
-export function trackWeightVersions(backend: tf.KernelBackend): void {
-  const b = backend as unknown as DataMethods;
-  const { write, move, readSync, read } = b;
-  b.write = function (values, shape, dtype) {
-    forgetVersion(values);
-    return write.call(this, values, shape, dtype);
-  };
-  b.move = function (dataId, values, shape, dtype, refCount) {
-    forgetVersion(values);
-    move.call(this, dataId, values, shape, dtype, refCount);
-  };
-  b.readSync = function (dataId) {
-    forgetVersion(this.data.get(dataId)?.values);
-    return readSync.call(this, dataId);
-  };
-  b.read = function (dataId) {
-    forgetVersion(this.data.get(dataId)?.values);
-    return read.call(this, dataId);
-  };
-}
+/** A buffer that is written, moved in or read out loses its version (data-hooks.ts). */
+export const weightVersionHooks: DataHooks = {
+  stored: forgetVersion,
+  read: (_dataId, values) => forgetVersion(values),
+};
