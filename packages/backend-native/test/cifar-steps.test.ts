@@ -2,9 +2,9 @@ import { nn, optim, tf, useBackend } from '@trainkit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   cifarStepsBatch as batch,
+  expectCifarStepsLikePyTorch,
   cifarSteps as fixture,
   tudui,
-  cifarStepsWeights as weights,
 } from '../../core/test/helpers/cifar-steps.js';
 import { kernelCounts } from '../src/index.js';
 import { available } from './helpers.js';
@@ -15,21 +15,8 @@ describe.skipIf(!available)('the CIFAR tutorial network on native', () => {
 
   it(`stays within 1e-3 of PyTorch's loss at each of ${fixture.steps} SGD steps`, async () => {
     await useBackend('native');
-    await model.load(weights, { strict: true });
-    model.train();
-    const lossFn = new nn.CrossEntropyLoss();
-    const optimizer = new optim.SGD(model.parameters(), { lr: fixture.lr });
     const before = kernelCounts.Conv2DBackpropFilter!.native;
-    for (let step = 0; step < fixture.steps; step++) {
-      const [x, y] = batch(step);
-      const loss = optimizer.step(() => lossFn.call(model.call(x), y))!;
-      x.dispose();
-      y.dispose();
-      expect(
-        Math.abs(loss - fixture.losses[step]!),
-        `step ${step}: ${loss} vs PyTorch ${fixture.losses[step]}`,
-      ).toBeLessThan(1e-3);
-    }
+    await expectCifarStepsLikePyTorch(model);
     // three convolutions a step, each with its filter gradient on oneDNN
     expect(kernelCounts.Conv2DBackpropFilter!.native - before).toBe(3 * fixture.steps);
   });

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backward, nn, noGrad, tf, useBackend } from '../src/index.js';
+import { tudui } from './helpers/cifar-steps.js';
 import { expectClose, type JsonTensor, loadFixture, TEST_BACKENDS, toTensor } from './helpers/fixtures.js';
 
 /** A tensor stored as int8 multiples of a float32 scale (tools/fixtures/layers_cifar.py: quantize). */
@@ -38,18 +39,7 @@ function input(): tf.Tensor {
   return tf.tensor(values, fx.input.shape, 'float32');
 }
 
-const cifarNet = () =>
-  new nn.Sequential(
-    new nn.Conv2d(3, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 64, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Flatten(),
-    new nn.Linear(1024, 64),
-    new nn.Linear(64, 10),
-  );
+const cifarNet = tudui;
 
 function loaded(): nn.Sequential {
   const model = cifarNet();

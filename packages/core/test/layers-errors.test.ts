@@ -1,18 +1,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { F, nn, tf, useBackend } from '../src/index.js';
+import { tudui } from './helpers/cifar-steps.js';
 
 class Net extends nn.Module {
-  seq = new nn.Sequential(
-    new nn.Conv2d(3, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 64, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Flatten(),
-    new nn.Linear(1024, 64),
-    new nn.Linear(64, 10),
-  );
+  seq = tudui();
   forward(x: tf.Tensor): tf.Tensor {
     return this.seq.call(x);
   }

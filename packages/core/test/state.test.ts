@@ -13,6 +13,7 @@ import {
   tf,
   useBackend,
 } from '../src/index.js';
+import { tudui } from './helpers/cifar-steps.js';
 import { expectClose, type JsonTensor, loadFixture, TEST_BACKENDS, toTensor } from './helpers/fixtures.js';
 
 interface StateCase {
@@ -29,18 +30,7 @@ const fixturePath = (file: string) => fileURLToPath(new URL(`./fixtures/${file}`
 // The models of tools/fixtures/state.py.
 const ARCHITECTURES = {
   mlp: () => new nn.Sequential(new nn.Linear(4, 8), new nn.BatchNorm1d(8), new nn.ReLU(), new nn.Linear(8, 3)),
-  cifar: () =>
-    new nn.Sequential(
-      new nn.Conv2d(3, 32, 5, { padding: 2 }),
-      new nn.MaxPool2d(2),
-      new nn.Conv2d(32, 32, 5, { padding: 2 }),
-      new nn.MaxPool2d(2),
-      new nn.Conv2d(32, 64, 5, { padding: 2 }),
-      new nn.MaxPool2d(2),
-      new nn.Flatten(),
-      new nn.Linear(1024, 64),
-      new nn.Linear(64, 10),
-    ),
+  cifar: tudui,
 };
 
 // Files for `tools/fixtures/state.py --check`: set TRAINKIT_INTEROP_DIR to keep them; otherwise a temporary folder.

@@ -3,6 +3,7 @@
 // channels-last Sequential runs, fused optimizer kernels, shared Identity buffers).
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nn, noGrad, optim, tf, useBackend } from '../src/index.js';
+import { tudui } from './helpers/cifar-steps.js';
 
 const BATCH = 8;
 const BATCHES_PER_EPOCH = 6;
@@ -46,17 +47,7 @@ describe('tensor count stays flat over epochs on wasm', () => {
   });
 
   it('the CIFAR tutorial network with SGD', () => {
-    const model = new nn.Sequential(
-      new nn.Conv2d(3, 32, 5, { padding: 2 }),
-      new nn.MaxPool2d(2),
-      new nn.Conv2d(32, 32, 5, { padding: 2 }),
-      new nn.MaxPool2d(2),
-      new nn.Conv2d(32, 64, 5, { padding: 2 }),
-      new nn.MaxPool2d(2),
-      new nn.Flatten(),
-      new nn.Linear(1024, 64),
-      new nn.Linear(64, 10),
-    );
+    const model = tudui();
     const data = batches([3, 32, 32], 10);
     const { tensors, bytes } = epochs(model, new optim.SGD(model.parameters(), { lr: 0.01 }), data);
     // the first epoch creates the optimizer state (none for plain SGD); after that nothing changes

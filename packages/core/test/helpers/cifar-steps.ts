@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
-import { nn, tf } from '../../src/index.js';
+import { expect } from 'vitest';
+import { nn, optim, tf } from '../../src/index.js';
 import { loadFixture } from './fixtures.js';
 
 // tools/fixtures/cifar_steps.py: 50 SGD steps of the tutorial network in PyTorch from state_cifar.safetensors.
@@ -20,7 +21,7 @@ export function cifarStepsBatch(step: number, size = cifarSteps.batch): [tf.Tens
   return [tf.tensor4d(x, [size, 3, 32, 32]), tf.tensor1d(y, 'int32')];
 }
 
-/** Seed 002's Tudui network, as the fixture script builds it. */
+/** The CIFAR tutorial network (seed 002's Tudui), as the fixture scripts build it. */
 export function tudui(): nn.Sequential {
   return new nn.Sequential(
     new nn.Conv2d(3, 32, 5, { padding: 2 }),
@@ -33,4 +34,26 @@ export function tudui(): nn.Sequential {
     new nn.Linear(1024, 64),
     new nn.Linear(64, 10),
   );
+}
+
+/**
+ * Loads PyTorch's starting weights into `model` (a tudui()), runs the fixture's SGD steps on the current backend and
+ * checks each step's loss within 1e-3 of PyTorch's; `afterStep` runs after each (tensor counts, kernel counts).
+ */
+export async function expectCifarStepsLikePyTorch(model: nn.Sequential, afterStep?: () => void): Promise<void> {
+  await model.load(cifarStepsWeights, { strict: true });
+  model.train();
+  const lossFn = new nn.CrossEntropyLoss();
+  const optimizer = new optim.SGD(model.parameters(), { lr: cifarSteps.lr });
+  for (let step = 0; step < cifarSteps.steps; step++) {
+    const [x, y] = cifarStepsBatch(step);
+    const loss = optimizer.step(() => lossFn.call(model.call(x), y))!;
+    x.dispose();
+    y.dispose();
+    expect(
+      Math.abs(loss - cifarSteps.losses[step]!),
+      `step ${step}: ${loss} vs PyTorch ${cifarSteps.losses[step]}`,
+    ).toBeLessThan(1e-3);
+    afterStep?.();
+  }
 }
