@@ -4,6 +4,8 @@ import {
   divergedError,
   Generator,
   type InterruptGuard,
+  logEpochEnd,
+  logGraph,
   manualSeed,
   nn,
   onInterrupt,
@@ -93,12 +95,7 @@ export async function train(flags: CifarConfig, options: TrainOptions = {}): Pro
   let interrupt: InterruptGuard | undefined;
   try {
     await manifest.write('running', state);
-    if (!resumed) {
-      // tidy: the tracing forward pass's tensors are freed, including those made outside submodules (F.relu, reshape)
-      const graphInput = tf.zeros([1, 3, 32, 32]);
-      writer.addGraph(model, graphInput); // the trace frees what it makes (Module.traceScope), not its input
-      graphInput.dispose();
-    }
+    if (!resumed) logGraph(writer, model, [1, 3, 32, 32]); // a resumed run's logs have it
 
     if (options.handleSignals !== false) interrupt = onInterrupt();
     while (state.epoch < config.epochs && !interrupt?.requested) {
@@ -168,9 +165,7 @@ export async function train(flags: CifarConfig, options: TrainOptions = {}): Pro
       writer.addScalar('test_loss', record.testLoss, state.step);
       writer.addScalar('test_accuracy', record.testAccuracy, state.step);
       writer.addScalar('train_loss_epoch', record.trainLoss, state.step);
-      writer.addScalar('perf/images_per_second', record.imagesPerSecond, state.step);
-      writer.addScalar('perf/epoch_seconds', record.epochSeconds, state.step);
-      for (const [name, p] of model.namedParameters()) writer.addHistogram(`weights/${name}`, p.data, state.step);
+      logEpochEnd(writer, model, state.step, record);
 
       if (state.best === null || record.testAccuracy > state.best.testAccuracy) {
         state.best = { epoch: record.epoch, testAccuracy: record.testAccuracy };

@@ -5,6 +5,8 @@ import {
   divergedError,
   Generator,
   type InterruptGuard,
+  logEpochEnd,
+  logGraph,
   manualSeed,
   nn,
   onInterrupt,
@@ -87,12 +89,7 @@ export async function train(flags: MnistConfig, options: TrainOptions = {}): Pro
   let interrupt: InterruptGuard | undefined;
   try {
     await manifest.write('running', state);
-    if (!resumed) {
-      // tidy: the tracing forward pass's tensors are freed, including those made outside submodules (F.relu, reshape)
-      const graphInput = tf.zeros([1, 1, 28, 28]);
-      writer.addGraph(model, graphInput); // the trace frees what it makes (Module.traceScope), not its input
-      graphInput.dispose();
-    }
+    if (!resumed) logGraph(writer, model, [1, 1, 28, 28]); // a resumed run's logs have it
 
     if (options.handleSignals !== false) interrupt = onInterrupt();
     while (state.epoch < config.epochs && !interrupt?.requested) {
@@ -187,9 +184,7 @@ export async function train(flags: MnistConfig, options: TrainOptions = {}): Pro
       writer.addScalar('train_accuracy', record.trainAccuracy, state.step);
       writer.addScalar('valid_loss', record.validLoss, state.step);
       writer.addScalar('valid_accuracy', record.validAccuracy, state.step);
-      writer.addScalar('perf/images_per_second', record.imagesPerSecond, state.step);
-      writer.addScalar('perf/epoch_seconds', record.epochSeconds, state.step);
-      for (const [name, p] of model.namedParameters()) writer.addHistogram(`weights/${name}`, p.data, state.step);
+      logEpochEnd(writer, model, state.step, record);
 
       if (improved) {
         state.best = { epoch: record.epoch, validLoss: record.validLoss };

@@ -27,6 +27,7 @@ export {
   resumedConfig,
   timestampRunName,
 } from './run-directory.js';
+export { logEpochEnd, logGraph, type RunLogWriter } from './run-logs.js';
 export {
   type RunEnvironment,
   type RunEnvironmentOptions,
