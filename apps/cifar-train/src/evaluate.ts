@@ -25,18 +25,22 @@ export async function evaluateOnly(
   const test = await loadCifarSplit(config, 'test');
   log(`test set: ${test.dataset.length} images — ${test.description}`);
   const model = new Tudui();
-  const kind = await explainFailure('--eval-only', path, () => loadWeights(model, path));
-  log(`evaluating ${kind} ${path}`);
-  const loader = new DataLoader(test.dataset, { batchSize: config.batchSize });
-  const { loss, accuracy, count } = await evaluate(model, loader, new nn.CrossEntropyLoss());
-  const { preds, labels } = await getPredictions(model, loader);
-  const confusionMatrix = new ConfusionMatrix(test.classes.length, { classNames: [...test.classes] }).update(
-    preds,
-    labels,
-  );
-  log(`test loss ${loss.toFixed(4)}, test accuracy ${(100 * accuracy).toFixed(2)}% on ${count} images`);
-  log(perClassAccuracyTable(confusionMatrix, test.classes));
-  log(confusionMatrix.report({ digits: 3 }));
-  model.dispose();
-  return { loss, accuracy, count, confusionMatrix };
+  try {
+    const kind = await explainFailure('--eval-only', path, () => loadWeights(model, path));
+    log(`evaluating ${kind} ${path}`);
+    const loader = new DataLoader(test.dataset, { batchSize: config.batchSize });
+    const { loss, accuracy, count } = await evaluate(model, loader, new nn.CrossEntropyLoss());
+    const { preds, labels } = await getPredictions(model, loader);
+    const confusionMatrix = new ConfusionMatrix(test.classes.length, { classNames: [...test.classes] }).update(
+      preds,
+      labels,
+    );
+    log(`test loss ${loss.toFixed(4)}, test accuracy ${(100 * accuracy).toFixed(2)}% on ${count} images`);
+    log(perClassAccuracyTable(confusionMatrix, test.classes));
+    log(confusionMatrix.report({ digits: 3 }));
+    return { loss, accuracy, count, confusionMatrix };
+  } finally {
+    // also when the weights do not load: the model's tensors go with the failed evaluation
+    model.dispose();
+  }
 }
