@@ -16,7 +16,6 @@ import {
   startTraining,
   type TrainingOptions,
   type TrainingResult,
-  tf,
 } from '@trainkit/core';
 import { DataLoader } from '@trainkit/data';
 import { evaluate, Timer, throughput } from '@trainkit/metrics';
