@@ -55,12 +55,6 @@ void eachElement(const View& v, F f) {
       }
 }
 
-float* optionalFloats(napi_env env, napi_value v) {
-  napi_valuetype type;
-  napi_typeof(env, v, &type);
-  return type == napi_null || type == napi_undefined ? nullptr : floatArg(env, v);
-}
-
 std::vector<double> invStd(const float* var, long C, double eps) {
   std::vector<double> r(C);
   for (long c = 0; c < C; c++) r[c] = 1.0 / std::sqrt(double(var[c]) + eps);
@@ -80,8 +74,8 @@ napi_value BatchNormTrain(napi_env env, napi_callback_info info) {
     float* y = floatArg(env, a[1]);
     float* mean = floatArg(env, a[2]);
     float* var = floatArg(env, a[3]);
-    const float* w = optionalFloats(env, a[4]);
-    const float* bias = optionalFloats(env, a[5]);
+    const float* w = optionalFloatArg(env, a[4]);
+    const float* bias = optionalFloatArg(env, a[5]);
     const double eps = numberArg(env, a[7], 1e-5);
     if (long(lx) != v.size()) throw std::runtime_error("batchNormTrain: x's length does not match its dims");
     auto sums = perChannel(v, [&](long at, long) { return double(x[at]); });
@@ -114,7 +108,7 @@ napi_value BatchNormGradInput(napi_env env, napi_callback_info info) {
     const float* x = floatArg(env, a[1]);
     const float* mean = floatArg(env, a[2]);
     const float* var = floatArg(env, a[3]);
-    const float* w = optionalFloats(env, a[4]);
+    const float* w = optionalFloatArg(env, a[4]);
     float* dx = floatArg(env, a[5]);
     const auto inv = invStd(var, C, numberArg(env, a[7], 1e-5));
     auto sumDy = perChannel(v, [&](long at, long) { return double(dy[at]); });

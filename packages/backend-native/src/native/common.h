@@ -24,10 +24,35 @@ dnnl::stream& strm();
 
 /** The data pointer of a Float32Array argument (already offset by its byteOffset). */
 float* floatArg(napi_env env, napi_value v, size_t* length = nullptr);
+/** floatArg, or nullptr for a null or undefined argument. */
+float* optionalFloatArg(napi_env env, napi_value v);
 /** A number argument; `fallback` when it is undefined. */
 double numberArg(napi_env env, napi_value v, double fallback);
 /** An Int32Array argument copied into a vector; it doubles as the primitive-cache key. */
 std::vector<int> intsArg(napi_env env, napi_value v);
+
+// Built for the baseline x86-64 ISA and dispatched at load time to an AVX2 or AVX-512 copy where the CPU has one.
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define TK_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
+#else
+#define TK_VECTOR_CLONES
+#endif
+
+/**
+ * Splits [0, n) into one contiguous range per OpenMP thread (the whole of it on this thread below `parallelFrom`).
+ * The loop over a range stays a plain function, which GCC vectorises; as the body of an OpenMP region it reloads
+ * the shared values after every store and mostly does not.
+ */
+template <typename Range>
+void inRanges(long n, long parallelFrom, Range range) {
+  if (n < parallelFrom) return range(0, n);
+#pragma omp parallel
+  {
+    const long threads = omp_get_num_threads(), t = omp_get_thread_num();
+    const long chunk = (n + threads - 1) / threads;
+    range(std::min(n, t * chunk), std::min(n, (t + 1) * chunk));
+  }
+}
 
 /**
  * Holds OpenMP to one thread while small work runs (oneDNN then skips its parallel region): waking the pool's

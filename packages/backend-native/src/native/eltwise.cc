@@ -8,15 +8,9 @@
 namespace tk {
 namespace {
 
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define TK_ELTWISE_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define TK_ELTWISE_CLONES
-#endif
-
 // the kinds, as kernels/eltwise.ts numbers them (3 and 4, exp and log, stay on tfjs's cpu kernels)
 template <int kKind>
-TK_ELTWISE_CLONES void unaryRange(const float* __restrict x, float* __restrict y, long begin, long end) {
+TK_VECTOR_CLONES void unaryRange(const float* __restrict x, float* __restrict y, long begin, long end) {
   for (long i = begin; i < end; i++) {
     const float v = x[i];
     if (kKind == 0) y[i] = std::sqrt(v);
@@ -40,6 +34,12 @@ UnaryRange unaryFor(int kind) {
   }
 }
 
+// tfjs's Step: 1 where x > 0, alpha elsewhere, NaN stays NaN (relu's gradient is dy·step(x)). oneDNN has no such
+// eltwise algorithm; a branch-free loop vectorises.
+TK_VECTOR_CLONES void stepInto(const float* __restrict x, float* __restrict y, long n, float alpha) {
+  for (long i = 0; i < n; i++) y[i] = x[i] != x[i] ? x[i] : x[i] > 0.f ? 1.f : alpha;
+}
+
 }  // namespace
 
 // eltwise(x, y, key) with key kind, size
@@ -52,35 +52,9 @@ napi_value Eltwise(napi_env env, napi_callback_info info) {
     float* y = floatArg(env, a[1], &m);
     if (long(n) != key[1] || m != n) throw std::runtime_error("eltwise: lengths differ from the key's size");
     const auto range = unaryFor(key[0]);
-    const long size = key[1];
-    if (size < long(OneThreadIfSmall::kSmall)) return range(x, y, 0, size);
-#pragma omp parallel
-    {
-      const long threads = omp_get_num_threads(), t = omp_get_thread_num();
-      const long chunk = (size + threads - 1) / threads;
-      range(x, y, std::min(size, t * chunk), std::min(size, (t + 1) * chunk));
-    }
+    inRanges(key[1], long(OneThreadIfSmall::kSmall), [&](long begin, long end) { range(x, y, begin, end); });
   });
 }
-
-}  // namespace tk
-
-namespace tk {
-namespace {
-
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define TK_STEP_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define TK_STEP_CLONES
-#endif
-
-// tfjs's Step: 1 where x > 0, alpha elsewhere, NaN stays NaN (relu's gradient is dy·step(x)). oneDNN has no such
-// eltwise algorithm; a branch-free loop vectorises.
-TK_STEP_CLONES void stepInto(const float* __restrict x, float* __restrict y, long n, float alpha) {
-  for (long i = 0; i < n; i++) y[i] = x[i] != x[i] ? x[i] : x[i] > 0.f ? 1.f : alpha;
-}
-
-}  // namespace
 
 // step(x, y, alpha)
 napi_value Step(napi_env env, napi_callback_info info) {
@@ -89,9 +63,7 @@ napi_value Step(napi_env env, napi_callback_info info) {
     const float* x = floatArg(env, a[0], &n);
     float* y = floatArg(env, a[1], &m);
     if (m != n) throw std::runtime_error("step: output length differs from the input's");
-    double alpha = 0;
-    if (napi_get_value_double(env, a[2], &alpha) != napi_ok) throw std::runtime_error("step: expected a number alpha");
-    stepInto(x, y, long(n), float(alpha));
+    stepInto(x, y, long(n), float(numberArg(env, a[2], 0)));
   });
 }
 

@@ -27,6 +27,12 @@ float* floatArg(napi_env env, napi_value v, size_t* length) {
   return static_cast<float*>(data);
 }
 
+float* optionalFloatArg(napi_env env, napi_value v) {
+  napi_valuetype type;
+  napi_typeof(env, v, &type);
+  return type == napi_null || type == napi_undefined ? nullptr : floatArg(env, v);
+}
+
 double numberArg(napi_env env, napi_value v, double fallback) {
   napi_valuetype type;
   napi_typeof(env, v, &type);

@@ -16,30 +16,11 @@ constexpr long kParallelFrom = 1 << 16;
 
 float f(double x) { return static_cast<float>(x); }
 
-// Built for the baseline x86-64 ISA and dispatched at load time to an AVX2 or AVX-512 copy where the CPU has one:
-// these loops mix float and double arithmetic, which SSE2 runs two lanes at a time.
-#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
-#define TK_VECTOR_CLONES __attribute__((target_clones("avx512f", "avx2", "default")))
-#else
-#define TK_VECTOR_CLONES
-#endif
 
 struct SgdConstants {
   double lr, momentum, weightDecay;
   float keep, sign;
 };
-
-/** Splits [0, n) into one contiguous range per OpenMP thread (one range below kParallelFrom). */
-template <typename Range>
-void inParallel(long n, Range range) {
-  if (n < kParallelFrom) return range(0, n);
-#pragma omp parallel
-  {
-    const long threads = omp_get_num_threads(), t = omp_get_thread_num();
-    const long chunk = (n + threads - 1) / threads;
-    range(std::min(n, t * chunk), std::min(n, (t + 1) * chunk));
-  }
-}
 
 // The loops over a range are plain functions with the options as template parameters, so that each body is
 // branch-free and vectorises: inside an OpenMP region the compiler reloads the shared constants after every
@@ -118,12 +99,6 @@ AdamRange adamRangeFor(bool l2, bool amsgrad, bool decoupled) {
   return ranges[l2 * 4 + amsgrad * 2 + decoupled];
 }
 
-float* optionalFloatArg(napi_env env, napi_value v) {
-  napi_valuetype type;
-  napi_typeof(env, v, &type);
-  return type == napi_null || type == napi_undefined ? nullptr : floatArg(env, v);
-}
-
 std::vector<double> doublesArg(napi_env env, napi_value v, size_t count, const char* what) {
   napi_typedarray_type type;
   size_t n = 0;
@@ -156,7 +131,7 @@ napi_value SgdUpdate(napi_env env, napi_callback_info info) {
     if (prev && !bufOut) throw std::runtime_error("sgdUpdate: a momentum buffer without momentum");
     const auto range = sgdRangeFor(h[3] != 0, bufOut != nullptr, prev != nullptr, h[4] != 0);
     const SgdConstants c{h[0], h[1], h[3], f(1 - h[2]), h[5] != 0 ? -1.f : 1.f};
-    inParallel(long(n), [&](long begin, long end) { range(begin, end, p, g, prev, pOut, bufOut, c); });
+    inRanges(long(n), kParallelFrom, [&](long begin, long end) { range(begin, end, p, g, prev, pOut, bufOut, c); });
   });
 }
 
@@ -181,7 +156,7 @@ napi_value AdamUpdate(napi_env env, napi_callback_info info) {
     // decay is 1 for Adam: θ·1 would round like θ, but the JavaScript kernels skip the product, so this does too
     const auto range = adamRangeFor(h[3] != 0, vMaxOut != nullptr, f(h[6]) != 1.f);
     const AdamConstants c{h[0], h[1], h[2], h[3], h[4], h[5], f(h[6]), f(h[7])};
-    inParallel(long(n), [&](long begin, long end) {
+    inRanges(long(n), kParallelFrom, [&](long begin, long end) {
       range(begin, end, p, g, m, v, vMax, pOut, mOut, vOut, vMaxOut, c);
     });
   });

@@ -200,12 +200,7 @@ void maxPoolGradTiled(const float* x, const float* dy, float* dx, const std::vec
   const long N = d[0];
   const PoolGradDims s{d[1], d[2], d[3], d[4], d[5], d[6], d[7]};
   if (s.KH * s.KW > 64 || !TK_HAS_AVX2) return maxPoolGrad(x, dy, dx, d);
-#pragma omp parallel
-  {
-    const long threads = omp_get_num_threads(), t = omp_get_thread_num();
-    const long chunk = (N + threads - 1) / threads;
-    maxPoolGradTiledImages(std::min(N, t * chunk), std::min(N, (t + 1) * chunk), x, dy, dx, s);
-  }
+  inRanges(N, 2, [&](long begin, long end) { maxPoolGradTiledImages(begin, end, x, dy, dx, s); });
 }
 
 }  // namespace
