@@ -2,7 +2,6 @@ import { tf } from '@trainkit/core';
 import { forgetBiasGradient } from '../bias-gradients.js';
 import { inputsToPlain, setBlock, toPlain } from '../layouts.js';
 import { takeOutput } from '../recycled-outputs.js';
-import { forgetVersion } from '../weight-versions.js';
 
 /** The parts of tfjs's MathBackendCPU the native kernels use: its typed-array store and tensor constructor. */
 export interface CpuLikeBackend {
@@ -34,10 +33,10 @@ export function floatsAnyLayout(backend: CpuLikeBackend, t: tf.TensorInfo): Floa
  */
 export function uninitialised(size: number): Float32Array {
   const values = takeOutput(size);
-  // a recycled array may have held a blocked tensor, a dy whose bias gradient was kept, or versioned weights
+  // a recycled array may have held a blocked tensor or a dy whose bias gradient was kept (its weight version goes
+  // when the output is stored: weight-versions.ts)
   setBlock(values, 0);
   forgetBiasGradient(values);
-  forgetVersion(values);
   return values;
 }
 
