@@ -12,6 +12,7 @@ export default defineConfig({
       '@trainkit/metrics': pkg('metrics'),
       '@trainkit/tensorboard': pkg('tensorboard'),
       '@trainkit/viz': pkg('viz'),
+      '@trainkit/train': pkg('train'),
     },
   },
   test: {

@@ -1,35 +1,18 @@
-import { readTrainingState as readState, type TrainingPosition } from '@trainkit/core';
+import { type EpochRecord as GenericRecord, type RunState, readTrainingState as readState } from '@trainkit/train';
 import type { CifarConfig } from './config.js';
 
-// The file names every trainkit program uses (core's RunCheckpoints writes them): best.safetensors holds the model
-// with the best test accuracy so far; epoch_N.safetensors is the tutorial's `tudui_{i}.pth`.
-export { BEST_MODEL, epochCheckpointName, stepCheckpointName } from '@trainkit/core';
+// The file names every trainkit program uses (@trainkit/train's RunCheckpoints writes them): best.safetensors holds
+// the model with the best test accuracy so far; epoch_N.safetensors is the tutorial's `tudui_{i}.pth`.
+export { BEST_MODEL, epochCheckpointName, stepCheckpointName } from '@trainkit/train';
 
-/** One finished epoch, as printed and plotted. */
-export interface EpochRecord {
-  /** 1-based */
-  epoch: number;
-  /** the global step at the end of the epoch, where its test values are logged */
-  step: number;
-  trainLoss: number;
-  testLoss: number;
-  testAccuracy: number;
-  trainSeconds: number;
-  epochSeconds: number;
-  imagesPerSecond: number;
-}
+/** What each epoch measures besides the training loss. */
+export type CifarMetric = 'testLoss' | 'testAccuracy';
+export type EpochRecord = GenericRecord<CifarMetric>;
 
-/** Where a run stands: everything besides the model and optimizer that continuing it exactly needs. */
-export interface TrainingState extends TrainingPosition {
-  app: 'cifar-train';
-  config: CifarConfig;
-  /** the running training loss of the epoch under way, summed over images */
-  epochLoss: { sum: number; count: number };
-  history: EpochRecord[];
-  best: { epoch: number; testAccuracy: number } | null;
-}
+/** Where a cifar-train run stands: everything besides the model and optimizer that continuing it exactly needs. */
+export type TrainingState = RunState<CifarConfig, CifarMetric>;
 
 /** Reads a cifar-train checkpoint's training state without touching a model. */
 export function readTrainingState(path: string): Promise<TrainingState> {
-  return readState<TrainingState>(path, 'cifar-train');
+  return readState<CifarConfig, CifarMetric>(path, 'cifar-train');
 }

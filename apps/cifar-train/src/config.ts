@@ -1,3 +1,4 @@
+import { type nn, optim } from '@trainkit/core';
 import {
   checkTrainingFlags,
   type FlagSpecs,
@@ -6,7 +7,7 @@ import {
   parseFlags,
   trainingFlags,
   UsageError,
-} from '@trainkit/core';
+} from '@trainkit/train';
 
 const { epochs, batchSize, lr, ...shared } = trainingFlags({
   epochs: 10,
@@ -65,6 +66,14 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
   const { values: config, explicit, help } = parseFlags(argv, CIFAR_FLAGS);
   if (!help) checkConfig(config, explicit);
   return { config, explicit, help };
+}
+
+/** --optimizer with its settings: the tutorial's SGD, or Adam. */
+export function makeOptimizer(config: CifarConfig, params: nn.Parameter[]): optim.Optimizer<optim.BaseOptions> {
+  const { lr, momentum, weightDecay } = config;
+  return config.optimizer === 'adam'
+    ? new optim.Adam(params, { lr, weightDecay })
+    : new optim.SGD(params, { lr, momentum, weightDecay });
 }
 
 export function checkConfig(config: CifarConfig, explicit: ReadonlySet<CifarFlag> = new Set()): void {

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
-import { CliError, type Generator } from '@trainkit/core';
+import type { Generator } from '@trainkit/core';
 import { CIFAR10, DatasetNotFoundError, type ImageArray, type MapDataset, Subset, transforms } from '@trainkit/data';
+import { CliError } from '@trainkit/train';
 import type { CifarConfig } from './config.js';
 
 export type CifarSample = [ImageArray, number];
@@ -49,6 +50,21 @@ export async function loadCifarSplit(
   const limit = split === 'train' ? config.limitTrain : config.limitTest;
   const cut = limit !== undefined && limit < dataset.length ? ` — using the first ${limit} (--limit-${split})` : '';
   return { dataset: firstN(dataset, limit), classes: dataset.classes, description: `${dataset.description}${cut}` };
+}
+
+/**
+ * Both splits for training, said in the log: the training images augmented with `augment`'s generator when
+ * --augment is on (see augmentation()).
+ */
+export async function loadCifar(
+  config: CifarConfig,
+  { augment, log }: { augment: Generator; log: (line: string) => void },
+): Promise<{ train: CifarSplit; test: CifarSplit }> {
+  const train = await loadCifarSplit(config, 'train', config.augment ? augmentation(augment) : undefined);
+  const test = await loadCifarSplit(config, 'test');
+  log(`train set: ${train.dataset.length} images — ${train.description}`);
+  log(`test set: ${test.dataset.length} images — ${test.description}`);
+  return { train, test };
 }
 
 /** The library's "not found", said with this CLI's flags instead of its `download: true`. */

@@ -1,3 +1,4 @@
+export { MANIFEST_FILE } from '@trainkit/train';
 export {
   BEST_MODEL,
   type EpochRecord,
@@ -17,7 +18,6 @@ export {
 } from './config.js';
 export { type EvaluationResult, evaluateOnly } from './evaluate.js';
 export { type MainOptions, main } from './main.js';
-export { MANIFEST_FILE } from './manifest.js';
 export { Tudui } from './model.js';
 export { perClassAccuracyTable, REPORT_FILES, type ReportFiles } from './report.js';
 export { type TrainOptions, type TrainResult, train } from './train.js';

@@ -1,4 +1,4 @@
-import { runTrainingCli, type TrainingCliOptions } from '@trainkit/core';
+import { runTrainingCli, type TrainingCliOptions } from '@trainkit/train';
 import { HELP, parseArgs } from './config.js';
 import { evaluateOnly } from './evaluate.js';
 import { train } from './train.js';

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
 import { type nn, writeFileAtomic } from '@trainkit/core';
 import { ConfusionMatrix, getPredictions, type Loader } from '@trainkit/metrics';
-import type { SummaryWriter } from '@trainkit/tensorboard';
-import { linePlot, plotConfusionMatrix } from '@trainkit/viz';
-import type { EpochRecord, TrainingState } from './checkpoints.js';
+import { historyCurves, type TrainingRun } from '@trainkit/train';
+import { plotConfusionMatrix } from '@trainkit/viz';
+import type { CifarMetric } from './checkpoints.js';
+import type { CifarConfig } from './config.js';
 
 export interface ReportFiles {
   curves: string;
@@ -35,25 +36,11 @@ export function perClassAccuracyTable(cm: ConfusionMatrix, classes: readonly str
   ].join('\n');
 }
 
-export function curvesFigure(history: readonly EpochRecord[]) {
-  const x = history.map((r) => r.epoch);
-  return linePlot(
-    [
-      { name: 'train loss', x, y: history.map((r) => r.trainLoss), fmt: '-o' },
-      { name: 'test loss', x, y: history.map((r) => r.testLoss), fmt: 'm--o' },
-      { name: 'test acc', x, y: history.map((r) => r.testAccuracy), fmt: 'g-.o' },
-    ],
-    { xlabel: 'epoch', title: 'CIFAR-10 training', xlim: [Math.min(1, ...x), Math.max(2, ...x)] },
-  );
-}
-
 export interface ReportInputs {
+  run: TrainingRun<CifarConfig, CifarMetric>;
   model: nn.Module;
   testDataloader: Loader;
   classes: readonly string[];
-  state: TrainingState;
-  writer: SummaryWriter;
-  log: (line: string) => void;
 }
 
 /**
@@ -61,14 +48,8 @@ export interface ReportInputs {
  * accuracy with sklearn's classification report (markdown), and the hyperparameters with the final metrics for
  * TensorBoard's HParams tab.
  */
-export async function writeReport({
-  model,
-  testDataloader,
-  classes,
-  state,
-  writer,
-  log,
-}: ReportInputs): Promise<ReportFiles> {
+export async function writeReport({ run, model, testDataloader, classes }: ReportInputs): Promise<ReportFiles> {
+  const { state, writer, log } = run;
   const { runDir, config, history } = state;
   const predictions = await getPredictions(model, testDataloader);
   const cm = new ConfusionMatrix(classes.length, { classNames: [...classes] }).update(
@@ -81,7 +62,7 @@ export async function writeReport({
     confusionMatrix: join(runDir, REPORT_FILES.confusionMatrix),
     perClassAccuracy: join(runDir, REPORT_FILES.perClassAccuracy),
   };
-  curvesFigure(history).save(files.curves);
+  historyCurves(history, { title: 'CIFAR-10 training' }).save(files.curves);
   plotConfusionMatrix(cm, { classNames: classes, title: `CIFAR-10 test set, epoch ${state.epoch}` }).save(
     files.confusionMatrix,
   );

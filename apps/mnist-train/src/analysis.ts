@@ -2,8 +2,9 @@ import { noGrad, type tf as TF, tf } from '@trainkit/core';
 import type { DataLoader } from '@trainkit/data';
 import { ConfusionMatrix, getPredictions, mostIncorrect } from '@trainkit/metrics';
 import type { SummaryWriter } from '@trainkit/tensorboard';
-import { linePlot, pca, plotConfusionMatrix, plotMostIncorrect, plotWeights, scatterPlot } from '@trainkit/viz';
-import type { EpochRecord, TrainingState } from './checkpoints.js';
+import { historyCurves } from '@trainkit/train';
+import { pca, plotConfusionMatrix, plotMostIncorrect, plotWeights, scatterPlot } from '@trainkit/viz';
+import type { TrainingState } from './checkpoints.js';
 import type { MnistSplits, Sample } from './data.js';
 import { saveFigure } from './figures.js';
 import type { MLP } from './model.js';
@@ -60,19 +61,6 @@ export async function getRepresentations(model: MLP, iterator: DataLoader<Sample
   };
 }
 
-function curves(history: readonly EpochRecord[]) {
-  const x = history.map((r) => r.epoch);
-  return linePlot(
-    [
-      { name: 'train loss', x, y: history.map((r) => r.trainLoss), fmt: '-o' },
-      { name: 'valid loss', x, y: history.map((r) => r.validLoss), fmt: 'm--o' },
-      { name: 'train acc', x, y: history.map((r) => r.trainAccuracy), fmt: 'g-.o' },
-      { name: 'valid acc', x, y: history.map((r) => r.validAccuracy), fmt: 'r:o' },
-    ],
-    { xlabel: 'epoch', title: 'MNIST MLP training', xlim: [Math.min(1, ...x), Math.max(2, ...x)] },
-  );
-}
-
 export interface AnalysisInputs {
   model: MLP;
   testIterator: DataLoader<Sample>;
@@ -100,7 +88,7 @@ export async function analyse({
   const save = (figure: Parameters<typeof saveFigure>[0], name: string) =>
     saveFigure(figure, runDir, name, writer, step);
 
-  const trainingCurves = await save(curves(state.history), 'training_curves');
+  const trainingCurves = await save(historyCurves(state.history, { title: 'MNIST MLP training' }), 'training_curves');
 
   const predictions = await getPredictions(model, testIterator, { keepInputs: true });
   const cm = new ConfusionMatrix(10, { classNames: DIGITS }).update(predictions.preds, predictions.labels);

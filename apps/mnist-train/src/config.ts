@@ -5,7 +5,7 @@ import {
   formatHelp,
   parseFlags,
   trainingFlags,
-} from '@trainkit/core';
+} from '@trainkit/train';
 
 const {
   epochs,

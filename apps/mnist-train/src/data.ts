@@ -1,4 +1,4 @@
-import { CliError, Generator } from '@trainkit/core';
+import { Generator } from '@trainkit/core';
 import {
   type ArrayTensor,
   DatasetNotFoundError,
@@ -9,6 +9,7 @@ import {
   Subset,
   transforms,
 } from '@trainkit/data';
+import { CliError } from '@trainkit/train';
 import type { MnistConfig } from './config.js';
 
 export type Sample = [ArrayTensor, number];
@@ -150,4 +151,12 @@ export async function loadMnist(config: MnistConfig, augmentGenerator: Generator
     std,
     classes,
   };
+}
+
+/** Says what each split holds and how the images are normalised. */
+export function describeMnist(data: MnistSplits, log: (line: string) => void): void {
+  log(`train set: ${data.descriptions.train}`);
+  log(`validation set: ${data.descriptions.valid}`);
+  log(`test set: ${data.descriptions.test}`);
+  log(`normalised with the training pixels' mean ${data.mean.toFixed(4)} and std ${data.std.toFixed(4)}`);
 }

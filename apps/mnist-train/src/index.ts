@@ -1,3 +1,4 @@
+export { MANIFEST_FILE } from '@trainkit/train';
 export {
   type AnalysisFiles,
   analyse,
@@ -15,9 +16,9 @@ export {
   type TrainingState,
 } from './checkpoints.js';
 export { HELP, MNIST_FLAGS, type MnistConfig, type MnistFlag, type ParsedArgs, parseArgs } from './config.js';
-export { loadMnist, type MnistSplits, SPLIT_SEED, VALID_RATIO } from './data.js';
+export { describeMnist, loadMnist, type MnistSplits, SPLIT_SEED, VALID_RATIO } from './data.js';
 export { type EvaluationResult, evaluateOnly } from './evaluate.js';
 export { type MainOptions, main } from './main.js';
-export { MANIFEST_FILE } from './manifest.js';
+
 export { MLP } from './model.js';
 export { type TrainOptions, type TrainResult, train } from './train.js';

@@ -3,8 +3,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { disposeTraining, Generator, loadCheckpoint, loadSafetensors, optim, tf } from '@trainkit/core';
+import { Generator, loadCheckpoint, loadSafetensors, optim, tf } from '@trainkit/core';
 import { loadRun, type RunData, readEvents } from '@trainkit/tensorboard';
+import { disposeTraining } from '@trainkit/train';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   BEST_MODEL,

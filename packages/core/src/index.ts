@@ -22,4 +22,3 @@ export * from './random/index.js';
 export * from './state/index.js';
 export type { DataType, Rank, Tensor, TensorLike } from './tf.js';
 export { tf } from './tf.js';
-export * from './training/index.js';

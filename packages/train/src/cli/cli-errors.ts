@@ -1,3 +1,5 @@
+import { SafetensorsError } from '@trainkit/core';
+import { DataFileError, DatasetNotFoundError, DownloadError } from '@trainkit/data';
 import { UsageError } from './flags.js';
 
 /**
@@ -15,16 +17,9 @@ export class CliError extends Error {
   }
 }
 
-// Errors of trainkit's packages whose messages say what went wrong and what to do (by name, since core cannot
-// import @trainkit/data): a stack trace would only bury the message.
-const EXPLAINED = new Set([
-  'UsageError',
-  'CliError',
-  'DatasetNotFoundError',
-  'DataFileError',
-  'DownloadError',
-  'SafetensorsError',
-]);
+// Errors of trainkit's packages whose messages say what went wrong and what to do: a stack trace would only bury
+// the message.
+const EXPLAINED = [DatasetNotFoundError, DataFileError, DownloadError, SafetensorsError];
 
 /**
  * What a CLI should print for an error and the exit code to return: usage errors exit 2, expected failures 1 with
@@ -33,7 +28,10 @@ const EXPLAINED = new Set([
 export function describeCliError(err: unknown): { message: string; exitCode: number } {
   if (err instanceof UsageError || err instanceof CliError) return { message: err.message, exitCode: err.exitCode };
   if (err instanceof Error)
-    return { message: EXPLAINED.has(err.name) ? err.message : (err.stack ?? err.message), exitCode: 1 };
+    return {
+      message: EXPLAINED.some((kind) => err instanceof kind) ? err.message : (err.stack ?? err.message),
+      exitCode: 1,
+    };
   return { message: String(err), exitCode: 1 };
 }
 

@@ -3,9 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { backendInfo, describeBackend } from '../backend/use-backend.js';
-import { writeFileAtomic } from '../state/atomic-write.js';
-import { tf } from '../tf.js';
+import { backendInfo, describeBackend, tf, writeFileAtomic } from '@trainkit/core';
 
 /** Where and with what a run ran: enough to reproduce it or to tell two runs apart. */
 export interface RunEnvironment {
@@ -82,6 +80,9 @@ export function runEnvironment(options: RunEnvironmentOptions = {}): RunEnvironm
 export async function writeRunManifest(path: string, manifest: unknown): Promise<void> {
   await writeFileAtomic(path, [Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8')]);
 }
+
+/** The manifest's name in a run directory. */
+export const MANIFEST_FILE = 'manifest.json';
 
 export type RunStatus = 'running' | 'completed' | 'interrupted' | 'failed';
 

@@ -1,6 +1,7 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { nn, optim, tf, useBackend } from '@trainkit/core';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   CliError,
@@ -15,9 +16,6 @@ import {
   explainFailure,
   formatHelp,
   InterruptGuard,
-  nn,
-  openTrainingRun,
-  optim,
   parseFlags,
   RunCheckpoints,
   RunManifest,
@@ -26,14 +24,11 @@ import {
   runEnvironment,
   runTrainingCli,
   seedEpoch,
-  startTraining,
   stepCheckpointName,
-  type TrainingPosition,
-  tf,
+  TrainingRun,
   timestampRunName,
   trainingFlags,
   UsageError,
-  useBackend,
 } from '../src/index.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'trainkit-training-'));
@@ -246,10 +241,7 @@ describe('run helpers', () => {
 });
 
 describe('training run scaffolding', () => {
-  interface TinyState extends TrainingPosition {
-    config: { backend: 'cpu'; logDir: string; lr: number; resume?: string | undefined };
-    history: number[];
-  }
+  const tiny = { backend: 'cpu' as const, epochs: 2, seed: 0, logEvery: 1, progress: false };
   const makeModel = () => new nn.Sequential(new nn.Linear(2, 1));
 
   it('seedEpoch reseeds the shuffle and augmentation streams from (seed, epoch) alone', () => {
@@ -268,13 +260,15 @@ describe('training run scaffolding', () => {
     const lines: string[] = [];
     const log = (line: string) => lines.push(line);
     const logDir = join(tmp, 'scaffold');
-    const flags = { backend: 'cpu' as const, logDir, lr: 0.5 };
-    const started = await startTraining<TinyState['config'], TinyState>('tiny', flags, { log }, ['logDir']);
-    expect(started.resumed).toBeUndefined();
+    const flags = { ...tiny, logDir, lr: 0.5 };
+    const start = (config: typeof flags & { resume?: string }, app = 'tiny') =>
+      ({ app, config, paths: ['logDir'], from: import.meta.url }) as const;
+    const run = await TrainingRun.start(start(flags), { log });
     expect(lines[0]).toMatch(/^backend: /);
     const model = makeModel();
     const optimizer = new optim.SGD(model.parameters(), { lr: 0.5 });
-    const run = await openTrainingRun(started, { history: [] }, model, optimizer);
+    await run.setup({ model, optimizer, datasets: {}, graphInput: [1, 2] });
+    await run.writer.close();
     expect(run.state).toMatchObject({ app: 'tiny', epoch: 0, batch: 0, step: 0, history: [], runDir: run.runDir });
     expect(existsSync(run.checkpointDir)).toBe(true);
 
@@ -291,27 +285,27 @@ describe('training run scaffolding', () => {
     expect(await checkpoints.saveStop(5)).toBe(
       `stopped at step 3 (epoch 1, batch 3/5); saved ${join(run.checkpointDir, stepCheckpointName(3))}`,
     );
-    Object.assign(run.state, { epoch: 1, batch: 0, step: 5, history: [0.25] });
+    const record = { epoch: 1, step: 5, trainLoss: 0.25, trainSeconds: 1, epochSeconds: 1, imagesPerSecond: 1 };
+    Object.assign(run.state, { epoch: 1, batch: 0, step: 5, history: [record] });
     const epochPath = await checkpoints.saveEpoch();
     expect(epochPath).toBe(join(run.checkpointDir, epochCheckpointName(1)));
     expect(writer.flushed).toBe(2);
     expect(checkpoints.resumeHint('tiny')).toBe(`resume with: tiny --resume ${epochPath}`);
-    expect(await readTrainingState<TinyState>(epochPath, 'tiny')).toMatchObject({ epoch: 1, step: 5, history: [0.25] });
+    expect(await readTrainingState(epochPath, 'tiny')).toMatchObject({ epoch: 1, step: 5, history: [record] });
     const weights = model.parameters().map((p) => Array.from(p.data.dataSync()));
     disposeTraining(model, optimizer);
 
     // resuming: the checkpoint's config, except the flags set explicitly now; its run directory; its weights
     lines.length = 0;
-    const resumeFlags = { backend: 'cpu' as const, logDir: 'elsewhere', lr: 0.1, resume: epochPath };
-    const again = await startTraining<TinyState['config'], TinyState>('tiny', resumeFlags, { log, explicit: ['lr'] }, [
-      'logDir',
-    ]);
-    expect(again.config).toMatchObject({ logDir, lr: 0.1, resume: epochPath });
+    const resumeFlags = { ...tiny, logDir: 'elsewhere', lr: 0.1, resume: epochPath };
+    const resumed = await TrainingRun.start(start(resumeFlags), { log, explicit: ['lr'] });
+    expect(resumed.config).toMatchObject({ logDir, lr: 0.1, resume: epochPath });
     const model2 = makeModel();
     const optimizer2 = new optim.SGD(model2.parameters(), { lr: 0.1 });
-    const resumed = await openTrainingRun(again, { history: [] }, model2, optimizer2);
+    await resumed.setup({ model: model2, optimizer: optimizer2, datasets: {}, graphInput: [1, 2] });
+    await resumed.writer.close();
     expect(resumed.runDir).toBe(run.runDir);
-    expect(resumed.state).toMatchObject({ epoch: 1, step: 5, history: [0.25], config: { lr: 0.1 } });
+    expect(resumed.state).toMatchObject({ epoch: 1, step: 5, history: [record], config: { lr: 0.1 } });
     expect(model2.parameters().map((p) => Array.from(p.data.dataSync()))).toEqual(weights);
     expect(lines).toContainEqual(`resumed from ${epochPath}: step 5, after epoch 1`);
     expect(lines.some((l) => l.startsWith('note: continuing with changed settings (lr 0.5 → 0.1)'))).toBe(true);
@@ -325,7 +319,7 @@ describe('training run scaffolding', () => {
       }).last,
     ).toBe(epochPath);
     disposeTraining(model2, optimizer2);
-    await expect(startTraining('other', { ...resumeFlags }, { log }, [])).rejects.toThrow(
+    await expect(TrainingRun.start(start(resumeFlags, 'other'), { log })).rejects.toThrow(
       /not a other training checkpoint/,
     );
     expect(divergedError(Number.NaN, resumed.state, 0.1).message).toBe(

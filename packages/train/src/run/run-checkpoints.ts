@@ -1,7 +1,6 @@
 import { join } from 'node:path';
-import type { Module } from '../nn/module.js';
-import type { BaseOptions, Optimizer } from '../optim/optimizer.js';
-import { CliError } from './cli-errors.js';
+import type { nn, optim } from '@trainkit/core';
+import { CliError } from '../cli/cli-errors.js';
 import { saveTrainingState, type TrainingPosition } from './training-state.js';
 
 // The files a training run leaves in its checkpoint directory, and the bookkeeping around writing them, shared by
@@ -30,8 +29,8 @@ export class RunCheckpoints {
   constructor(
     readonly dir: string,
     private readonly run: {
-      model: Module;
-      optimizer: Optimizer<BaseOptions>;
+      model: nn.Module;
+      optimizer: optim.Optimizer<optim.BaseOptions>;
       state: TrainingPosition;
       writer: Flushable;
       /** the checkpoint the run resumed from, until this writes one */

@@ -1,4 +1,4 @@
-import { BACKEND_NAMES } from '../backend/backend-name.js';
+import { BACKEND_NAMES } from '@trainkit/core';
 import { type FlagSpecs, UsageError } from './flags.js';
 
 export interface TrainingFlagDefaults {

@@ -1,0 +1,107 @@
+import type { nn, optim } from '@trainkit/core';
+import { loadCheckpoint, loadSafetensors, saveCheckpoint, tf } from '@trainkit/core';
+
+/**
+ * Where a training run stands, as its checkpoints record it next to the model and optimizer: enough to continue
+ * exactly where it stopped. Only JSON values.
+ */
+export interface TrainingPosition {
+  /** the program that wrote the checkpoint; another program's checkpoint is refused */
+  app: string;
+  runDir: string;
+  checkpointDir: string;
+  /** the run's configuration, which a resumed run continues with */
+  config: object;
+  /** epochs completed */
+  epoch: number;
+  /** batches done in the epoch under way (0 at an epoch boundary) */
+  batch: number;
+  /** optimizer steps since the start: the x axis of the logs */
+  step: number;
+}
+
+/**
+ * One finished epoch, as logged, printed and plotted: the training averages, the program's metrics `M` (e.g.
+ * 'testLoss' | 'testAccuracy'), the times.
+ */
+export type EpochRecord<M extends string = string> = EpochTimes & Record<M, number>;
+
+interface EpochTimes {
+  /** 1-based */
+  epoch: number;
+  /** the global step at the end of the epoch, where its values are logged */
+  step: number;
+  /** the mean training loss over the epoch's images */
+  trainLoss: number;
+  trainSeconds: number;
+  epochSeconds: number;
+  imagesPerSecond: number;
+}
+
+/** A TrainingRun's whole state: the position plus what the epoch under way has summed and what the run kept. */
+export interface RunState<C extends object = object, M extends string = string> extends TrainingPosition {
+  config: C;
+  /** sums over the epoch under way: loss × images, each step total, images */
+  running: { loss: number; count: number; totals: Record<string, number> };
+  history: EpochRecord<M>[];
+  /** the epoch with the best value of the metric that chooses best.safetensors, with that value */
+  best: ({ epoch: number } & Partial<Record<M, number>>) | null;
+}
+
+/** Saves model, optimizer and the position (as the checkpoint's extra) to one safetensors file, atomically. */
+export async function saveTrainingState(
+  path: string,
+  model: nn.Module,
+  optimizer: optim.Optimizer<optim.BaseOptions>,
+  state: TrainingPosition,
+): Promise<void> {
+  // rng null: the programs derive every random stream from (seed, epoch), not from a saved generator state
+  await saveCheckpoint(path, { model, optimizer, epoch: state.epoch, step: state.step, rng: null, extra: state });
+}
+
+/** The state a checkpoint of program `app` records, without touching a model; throws for anything else. */
+export async function readTrainingState<C extends object, M extends string = string>(
+  path: string,
+  app: string,
+): Promise<RunState<C, M>> {
+  const { extra } = await loadCheckpoint(path);
+  const state = extra as Partial<RunState<C, M>> | undefined;
+  if (
+    state?.app !== app ||
+    typeof state.runDir !== 'string' ||
+    typeof state.step !== 'number' ||
+    typeof state.epoch !== 'number'
+  ) {
+    const other = typeof state?.app === 'string' && state.app !== app ? ` (it was written by ${state.app})` : '';
+    throw new Error(
+      `${path}: not a ${app} training checkpoint${other}; resume from the epoch_N.safetensors or step_N.safetensors of a ${app} run`,
+    );
+  }
+  if (typeof state.running !== 'object' || !Array.isArray(state.history)) {
+    throw new Error(
+      `${path}: a ${app} checkpoint from before trainkit's TrainingRun (it has no running totals or history); start a new run, or evaluate it with --eval-only`,
+    );
+  }
+  return state as RunState<C, M>;
+}
+
+/** Frees the model's and the optimizer's tensors at the end of a run. */
+export function disposeTraining(model: nn.Module, optimizer: optim.Optimizer<optim.BaseOptions>): void {
+  model.dispose();
+  optimizer.dispose();
+}
+
+/**
+ * Loads weights into `model` from either kind of file a run leaves: a training checkpoint (epoch_N, step_N) or a
+ * plain state dict (best.safetensors, or one saved by PyTorch). Says which it was.
+ */
+export async function loadWeights(model: nn.Module, path: string): Promise<'checkpoint' | 'weights'> {
+  const { tensors, metadata } = await loadSafetensors(path);
+  tf.dispose(Object.values(tensors));
+  if (metadata['trainkit.checkpoint'] !== undefined) {
+    await loadCheckpoint(path, { model });
+    return 'checkpoint';
+  }
+  await model.load(path);
+  return 'weights';
+}
