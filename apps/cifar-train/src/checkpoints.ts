@@ -1,10 +1,6 @@
 import { type EpochRecord as GenericRecord, type RunState, readTrainingState as readState } from '@trainkit/train';
 import type { CifarConfig } from './config.js';
 
-// The file names every trainkit program uses (@trainkit/train's RunCheckpoints writes them): best.safetensors holds
-// the model with the best test accuracy so far; epoch_N.safetensors is the tutorial's `tudui_{i}.pth`.
-export { BEST_MODEL, epochCheckpointName, stepCheckpointName } from '@trainkit/train';
-
 /** What each epoch measures besides the training loss. */
 export type CifarMetric = 'testLoss' | 'testAccuracy';
 export type EpochRecord = GenericRecord<CifarMetric>;

@@ -1,17 +1,8 @@
-export { MANIFEST_FILE } from '@trainkit/train';
-export {
-  BEST_MODEL,
-  type EpochRecord,
-  epochCheckpointName,
-  readTrainingState,
-  stepCheckpointName,
-  type TrainingState,
-} from './checkpoints.js';
+export { type EpochRecord, readTrainingState, type TrainingState } from './checkpoints.js';
 export {
   CIFAR_FLAGS,
   type CifarConfig,
   type CifarFlag,
-  checkConfig,
   HELP,
   type ParsedArgs,
   parseArgs,

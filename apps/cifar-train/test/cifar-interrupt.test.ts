@@ -5,17 +5,9 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadCheckpoint, loadSafetensors, optim, tf } from '@trainkit/core';
 import { loadRun, readEvents } from '@trainkit/tensorboard';
-import { disposeTraining } from '@trainkit/train';
+import { disposeTraining, epochCheckpointName, MANIFEST_FILE, stepCheckpointName } from '@trainkit/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  epochCheckpointName,
-  MANIFEST_FILE,
-  parseArgs,
-  readTrainingState,
-  stepCheckpointName,
-  Tudui,
-  train,
-} from '../src/index.js';
+import { parseArgs, readTrainingState, Tudui, train } from '../src/index.js';
 import { writeTinyCifar } from './tiny-cifar.js';
 
 const APP = resolve(__dirname, '..');

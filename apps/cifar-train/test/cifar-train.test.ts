@@ -3,12 +3,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BACKEND_NAMES, loadCheckpoint, loadSafetensors, optim, tf } from '@trainkit/core';
 import { loadRun, type RunData } from '@trainkit/tensorboard';
+import { BEST_MODEL, epochCheckpointName, MANIFEST_FILE } from '@trainkit/train';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  BEST_MODEL,
-  epochCheckpointName,
   evaluateOnly,
-  MANIFEST_FILE,
   main,
   parseArgs,
   REPORT_FILES,

@@ -1,10 +1,6 @@
 import { type EpochRecord as GenericRecord, type RunState, readTrainingState as readState } from '@trainkit/train';
 import type { MnistConfig } from './config.js';
 
-// The file names every trainkit program uses (@trainkit/train's RunCheckpoints writes them): best.safetensors holds
-// the weights with the lowest validation loss so far (seed 004's tut1-model.pt).
-export { BEST_MODEL, epochCheckpointName, stepCheckpointName } from '@trainkit/train';
-
 /** What each epoch measures besides the training loss. */
 export type MnistMetric = 'trainAccuracy' | 'validLoss' | 'validAccuracy';
 export type EpochRecord = GenericRecord<MnistMetric>;

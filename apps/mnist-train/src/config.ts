@@ -1,9 +1,8 @@
 import {
-  checkTrainingFlags,
   type FlagSpecs,
   type FlagValues,
-  formatHelp,
-  parseFlags,
+  type ParsedTrainingArgs,
+  trainingCommand,
   trainingFlags,
 } from '@trainkit/train';
 
@@ -42,35 +41,21 @@ export const MNIST_FLAGS = {
 export type MnistConfig = FlagValues<typeof MNIST_FLAGS>;
 export type MnistFlag = keyof MnistConfig;
 
-export const HELP = formatHelp(MNIST_FLAGS, {
+export const { help: HELP, parseArgs } = trainingCommand(MNIST_FLAGS, {
   program: 'mnist-train',
   description:
     'Trains the MNIST MLP of the tutorials (784-250-100-10 with ReLU, Adam) with a validation split, keeps the\n' +
     'weights with the best validation loss, and analyses them on the test set: accuracy, confusion matrix, the 25\n' +
     'most confidently wrong digits, PCA of the outputs and of the second hidden layer, and the first-layer weights —\n' +
     'PNGs in the run directory --log-dir/--run-name, all logged to TensorBoard as well. Works offline by default.',
-  epilog: [
-    'Examples:',
-    '  mnist-train                                  # the bundled digits, no download',
-    '  mnist-train --data-dir data --epochs 5       # full MNIST (60,000 / 10,000), downloaded into data/MNIST/raw',
-    '  mnist-train --resume runs/mnist-train/20250101-120000/checkpoints/epoch_3.safetensors',
-    '  mnist-train --eval-only runs/mnist-train/20250101-120000/checkpoints/best.safetensors',
-    '',
-    '--limit-test also caps the validation set. Ctrl-C stops after the current step and saves a checkpoint to',
-    'resume from (exit code 130); a second Ctrl-C quits at once. Usage errors exit with code 2.',
-  ].join('\n'),
+  examples: [
+    'mnist-train                                  # the bundled digits, no download',
+    'mnist-train --data-dir data --epochs 5       # full MNIST (60,000 / 10,000), downloaded into data/MNIST/raw',
+    'mnist-train --resume runs/mnist-train/20250101-120000/checkpoints/epoch_3.safetensors',
+    'mnist-train --eval-only runs/mnist-train/20250101-120000/checkpoints/best.safetensors',
+  ],
+  notes: ['--limit-test also caps the validation set.'],
 });
 
-export interface ParsedArgs {
-  config: MnistConfig;
-  /** flags the user set (command line or --config file), which win over a resumed checkpoint's config */
-  explicit: Set<MnistFlag>;
-  help: boolean;
-}
-
-/** Flags → config, with the checks no single flag can make on its own. Throws UsageError. */
-export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const { values: config, explicit, help } = parseFlags(argv, MNIST_FLAGS);
-  if (!help) checkTrainingFlags(config);
-  return { config, explicit, help };
-}
+/** What the flags parse to: the config, the flags the user set (they win over a resumed checkpoint's), --help. */
+export type ParsedArgs = ParsedTrainingArgs<MnistConfig, MnistFlag>;

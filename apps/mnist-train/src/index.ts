@@ -1,4 +1,3 @@
-export { MANIFEST_FILE } from '@trainkit/train';
 export {
   type AnalysisFiles,
   analyse,
@@ -7,14 +6,7 @@ export {
   N_INCORRECT,
   type Representations,
 } from './analysis.js';
-export {
-  BEST_MODEL,
-  type EpochRecord,
-  epochCheckpointName,
-  readTrainingState,
-  stepCheckpointName,
-  type TrainingState,
-} from './checkpoints.js';
+export { type EpochRecord, readTrainingState, type TrainingState } from './checkpoints.js';
 export { HELP, MNIST_FLAGS, type MnistConfig, type MnistFlag, type ParsedArgs, parseArgs } from './config.js';
 export { describeMnist, loadMnist, type MnistSplits, SPLIT_SEED, VALID_RATIO } from './data.js';
 export { type EvaluationResult, evaluateOnly } from './evaluate.js';

@@ -5,19 +5,15 @@ import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Generator, loadCheckpoint, loadSafetensors, optim, tf } from '@trainkit/core';
 import { loadRun, type RunData, readEvents } from '@trainkit/tensorboard';
-import { disposeTraining } from '@trainkit/train';
+import { BEST_MODEL, disposeTraining, epochCheckpointName, MANIFEST_FILE, stepCheckpointName } from '@trainkit/train';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
-  BEST_MODEL,
-  epochCheckpointName,
   evaluateOnly,
   loadMnist,
-  MANIFEST_FILE,
   MLP,
   main,
   parseArgs,
   readTrainingState,
-  stepCheckpointName,
   type TrainResult,
   train,
 } from '../src/index.js';

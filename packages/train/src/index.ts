@@ -17,6 +17,7 @@ export {
   type TrainingCliOptions,
   type TrainingProgram,
 } from './cli/training-cli.js';
+export { type TrainingCommandOptions, trainingCommand } from './cli/training-command.js';
 export { checkTrainingFlags, type TrainingFlagDefaults, trainingFlags } from './cli/training-flags.js';
 export { epochLine, snakeCase } from './run/epoch-line.js';
 export { type EvaluateWeightsOptions, type EvaluationResult, evaluateWeights } from './run/evaluate-weights.js';
