@@ -1,12 +1,11 @@
 import { noGrad, type tf as TF, tf } from '@trainkit/core';
 import type { DataLoader } from '@trainkit/data';
 import { ConfusionMatrix, getPredictions, mostIncorrect } from '@trainkit/metrics';
-import type { SummaryWriter } from '@trainkit/tensorboard';
-import { historyCurves } from '@trainkit/train';
-import { pca, plotConfusionMatrix, plotMostIncorrect, plotWeights, scatterPlot } from '@trainkit/viz';
-import type { TrainingState } from './checkpoints.js';
+import { historyCurves, type TrainingRun } from '@trainkit/train';
+import { type Figure, pca, plotConfusionMatrix, plotMostIncorrect, plotWeights, scatterPlot } from '@trainkit/viz';
+import type { MnistMetric } from './checkpoints.js';
+import type { MnistConfig } from './config.js';
 import type { MnistSplits, Sample } from './data.js';
-import { saveFigure } from './figures.js';
 import type { MLP } from './model.js';
 
 /** The PNGs of the analysis, by what they show (each also logged to TensorBoard as report/<file name>). */
@@ -62,12 +61,10 @@ export async function getRepresentations(model: MLP, iterator: DataLoader<Sample
 }
 
 export interface AnalysisInputs {
+  run: TrainingRun<MnistConfig, MnistMetric>;
   model: MLP;
   testIterator: DataLoader<Sample>;
   data: MnistSplits;
-  state: TrainingState;
-  writer: SummaryWriter;
-  log: (line: string) => void;
 }
 
 /**
@@ -76,17 +73,9 @@ export interface AnalysisInputs {
  * predicted labels and probabilities, PCA of the outputs and of the second hidden layer coloured by digit, and the
  * first layer's weights as 28×28 images.
  */
-export async function analyse({
-  model,
-  testIterator,
-  data,
-  state,
-  writer,
-  log,
-}: AnalysisInputs): Promise<AnalysisFiles> {
-  const { runDir, step } = state;
-  const save = (figure: Parameters<typeof saveFigure>[0], name: string) =>
-    saveFigure(figure, runDir, name, writer, step);
+export async function analyse({ run, model, testIterator, data }: AnalysisInputs): Promise<AnalysisFiles> {
+  const { state, log } = run;
+  const save = (figure: Figure, name: string) => run.saveFigure(figure, name);
 
   const trainingCurves = await save(historyCurves(state.history, { title: 'MNIST MLP training' }), 'training_curves');
 

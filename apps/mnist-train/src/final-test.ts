@@ -37,7 +37,7 @@ export async function finalTest(
   );
   writer.addScalar('test_loss', test.loss, state.step);
   writer.addScalar('test_accuracy', test.accuracy, state.step);
-  const analysis = await analyse({ model, testIterator, data, state, writer, log });
+  const analysis = await analyse({ run, model, testIterator, data });
   writer.addHparams(
     {
       lr: config.lr,

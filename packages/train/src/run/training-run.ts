@@ -1,9 +1,18 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { type BackendName, Generator, loadCheckpoint, manualSeed, type nn, type optim, tf } from '@trainkit/core';
+import {
+  type BackendName,
+  Generator,
+  loadCheckpoint,
+  manualSeed,
+  type nn,
+  type optim,
+  tf,
+  writeFileAtomic,
+} from '@trainkit/core';
 import { Timer, throughput } from '@trainkit/metrics';
 import { SummaryWriter } from '@trainkit/tensorboard';
-import { type ProgressBar, type ProgressStream, progress } from '@trainkit/viz';
+import { type Figure, type ProgressBar, type ProgressStream, progress } from '@trainkit/viz';
 import { explainFailure } from '../cli/cli-errors.js';
 import { epochLine, snakeCase } from './epoch-line.js';
 import { type InterruptGuard, onInterrupt } from './interrupt.js';
@@ -426,6 +435,19 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
     await checkpoints.saveEpoch(); // flushes the logs first: a resumed run purges the events after its step
     await this.#writeManifest('running');
     return record;
+  }
+
+  /**
+   * Writes a figure as `runDir/<name>.png` and logs the same picture to TensorBoard's Images tab as `report/<name>`
+   * at the current step (what PyTorch's add_figure does for matplotlib). Rendered once: the file and the event hold
+   * the same PNG bytes. Returns the file's path.
+   */
+  async saveFigure(figure: Figure, name: string): Promise<string> {
+    const png = figure.toPNG({ scale: 1.5 });
+    const path = join(this.runDir, `${name}.png`);
+    await writeFileAtomic(path, [png]);
+    this.writer.addFigure(`report/${name}`, png, this.state.step);
+    return path;
   }
 
   #handles(): Attached {
