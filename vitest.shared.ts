@@ -11,6 +11,7 @@ export default defineConfig({
       '@trainkit/data': pkg('data'),
       '@trainkit/metrics': pkg('metrics'),
       '@trainkit/tensorboard': pkg('tensorboard'),
+      '@trainkit/test-models': pkg('test-models'),
       '@trainkit/viz': pkg('viz'),
       '@trainkit/train': pkg('train'),
     },

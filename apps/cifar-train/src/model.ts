@@ -1,25 +1,2 @@
-import { nn, type tf } from '@trainkit/core';
-
-/**
- * The CIFAR-10 network of the PyTorch tutorial (seed 002's `Tudui`): three 5×5 convolutions with 'same' padding,
- * each followed by 2×2 max pooling (32 → 16 → 8 → 4), then two linear layers. [N, 3, 32, 32] → [N, 10] logits.
- * No activations between the layers, exactly as the tutorial has it; the state dict names (`model.0.weight`, …)
- * are the tutorial's, so weights move to and from PyTorch with safetensors.
- */
-export class Tudui extends nn.Module {
-  readonly model: nn.Sequential = new nn.Sequential(
-    new nn.Conv2d(3, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 64, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Flatten(),
-    new nn.Linear(1024, 64),
-    new nn.Linear(64, 10),
-  );
-
-  forward(x: tf.Tensor): tf.Tensor {
-    return this.model.call(x);
-  }
-}
+// The tutorial network is defined once, for this app, the tests and the bench: @trainkit/test-models.
+export { Tudui } from '@trainkit/test-models';

@@ -1,10 +1,10 @@
 import { nn, optim, tf, useBackend } from '@trainkit/core';
+import { tudui } from '@trainkit/test-models';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   cifarStepsBatch as batch,
   expectCifarStepsLikePyTorch,
   cifarSteps as fixture,
-  tudui,
 } from '../../core/test/helpers/cifar-steps.js';
 import { kernelCounts } from '../src/index.js';
 import { available } from './helpers.js';

@@ -1,6 +1,7 @@
+import { tudui } from '@trainkit/test-models';
 import { afterAll, describe, expect, it } from 'vitest';
 import { tf, useBackend } from '../src/index.js';
-import { expectCifarStepsLikePyTorch, cifarSteps as fixture, tudui } from './helpers/cifar-steps.js';
+import { expectCifarStepsLikePyTorch, cifarSteps as fixture } from './helpers/cifar-steps.js';
 
 // cpu's stock Conv2DBackpropFilter takes seconds per step at this size, so the 50 steps run on wasm only;
 // every kernel involved is compared with cpu in the layer and wasm-kernel conformance tests.

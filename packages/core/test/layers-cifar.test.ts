@@ -1,6 +1,6 @@
+import { tudui } from '@trainkit/test-models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { backward, nn, noGrad, tf, useBackend } from '../src/index.js';
-import { tudui } from './helpers/cifar-steps.js';
 import { expectClose, type JsonTensor, loadFixture, TEST_BACKENDS, toTensor } from './helpers/fixtures.js';
 
 /** A tensor stored as int8 multiples of a float32 scale (tools/fixtures/layers_cifar.py: quantize). */

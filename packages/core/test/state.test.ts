@@ -2,6 +2,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tudui } from '@trainkit/test-models';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   loadModel,
@@ -13,7 +14,6 @@ import {
   tf,
   useBackend,
 } from '../src/index.js';
-import { tudui } from './helpers/cifar-steps.js';
 import { expectClose, type JsonTensor, loadFixture, TEST_BACKENDS, toTensor } from './helpers/fixtures.js';
 
 interface StateCase {

@@ -1,9 +1,10 @@
 // Training on the wasm backend leaves nothing behind: tf.memory().numTensors (and the bytes they hold) are the same
 // after every epoch of optimizer.step(closure) plus a noGrad evaluation, with the fast paths in play (threads,
 // channels-last Sequential runs, fused optimizer kernels, shared Identity buffers).
+
+import { tudui } from '@trainkit/test-models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nn, noGrad, optim, tf, useBackend } from '../src/index.js';
-import { tudui } from './helpers/cifar-steps.js';
 
 const BATCH = 8;
 const BATCHES_PER_EPOCH = 6;

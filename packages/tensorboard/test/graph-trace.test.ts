@@ -9,7 +9,10 @@ const root = mkdtempSync(join(tmpdir(), 'tk-graph-'));
 beforeAll(() => useBackend('cpu'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
-/** The MNIST tutorial's MLP: its forward makes tensors outside any submodule (reshape, F.relu). */
+/**
+ * The MNIST tutorial's MLP (@trainkit/test-models) made small, with a longer chain of plain ops: its forward makes
+ * tensors outside any submodule (reshape, F.relu, mul).
+ */
 class MLP extends nn.Module {
   readonly input_fc = new nn.Linear(784, 25);
   readonly hidden_fc = new nn.Linear(25, 10);

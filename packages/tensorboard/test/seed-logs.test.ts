@@ -1,7 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { nn, tf, useBackend } from '@trainkit/core';
+import { tf, useBackend } from '@trainkit/core';
+import { tudui } from '@trainkit/test-models';
 import { decode as decodePng } from 'fast-png';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadLogdir, type RunData, SummaryWriter } from '../src/index.js';
@@ -19,17 +20,7 @@ beforeAll(async () => {
     ['cifar_lr0.01', 0.01],
     ['cifar_lr0.1', 0.1],
   ] as const) {
-    const model = new nn.Sequential(
-      new nn.Conv2d(3, 32, 5, { padding: 2 }),
-      new nn.MaxPool2d(2),
-      new nn.Conv2d(32, 32, 5, { padding: 2 }),
-      new nn.MaxPool2d(2),
-      new nn.Conv2d(32, 64, 5, { padding: 2 }),
-      new nn.MaxPool2d(2),
-      new nn.Flatten(),
-      new nn.Linear(1024, 64),
-      new nn.Linear(64, 10),
-    );
+    const model = tudui();
     const writer = new SummaryWriter(join(root, name));
     const imgs = tf.randomUniform([16, 3, 32, 32], 0, 1, 'float32', 1);
     writer.addGraph(model, imgs);

@@ -1,8 +1,9 @@
 import { tf, useBackend } from '@trainkit/core';
+import { tudui } from '@trainkit/test-models';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { summary } from '../src/index.js';
 import { RESNET18_FROZEN_LAYERS, SINGLE_INPUT, SINGLE_INPUT_ALL_COLS } from './fixtures/torchinfo-outputs.js';
-import { cifarNet, ResNet, SingleInputNet } from './helpers/reference-models.js';
+import { ResNet, SingleInputNet } from './helpers/reference-models.js';
 
 beforeAll(async () => {
   await useBackend('cpu');
@@ -52,7 +53,7 @@ describe('summary of the CIFAR tutorial network at [64, 3, 32, 32]', () => {
   //   Params size: 145,578 · 4 = 582,312 B → 0.58 MB;  total 786,432 + 23,106,560 + 582,312 = 24,475,304 B → 24.48 MB
   //   Param %: 2,432/145,578 = 1.67%, 17.61%, 35.21%, 45.06%, 0.45%
   it('prints the default columns', () => {
-    const model = cifarNet();
+    const model = tudui();
     const stats = summary(model, { inputSize: [64, 3, 32, 32] });
     expect(stats.toString()).toBe(
       `==========================================================================================
@@ -89,7 +90,7 @@ Estimated Total Size (MB): 24.48
   });
 
   it('prints every column (col_width 20)', () => {
-    const model = cifarNet();
+    const model = tudui();
     const text = summary(model, {
       inputSize: [64, 3, 32, 32],
       colNames: ['kernel_size', 'input_size', 'output_size', 'num_params', 'params_percent', 'mult_adds', 'trainable'],

@@ -1,6 +1,9 @@
-// The two networks the bench times, built from trainkit's public API exactly as a user would write them, with the
-// same synthetic batch shapes as tools/bench/reference/{cifar_net,mnist_mlp}.py.
-import { F, nn, noGrad, optim, tf } from '@trainkit/core';
+// The two networks the bench times, the tutorial networks of @trainkit/test-models built from trainkit's public API
+// as a user would, on the same synthetic batch shapes and with the same optimizers as
+// tools/bench/reference/{cifar_net,mnist_mlp}.py: the CIFAR-10 network with SGD(lr 0.01), the MNIST MLP with
+// Adam(lr 1e-3).
+import { nn, noGrad, optim, tf } from '@trainkit/core';
+import { MLP, tudui } from '@trainkit/test-models';
 
 export type BenchModel = 'cifar' | 'mnist';
 export type BenchTask = 'train' | 'infer';
@@ -14,37 +17,10 @@ export interface BenchWorkload {
   dispose(): void;
 }
 
-/** The CIFAR-10 tutorial network of shared/DESIGN.md (the seed's Tudui), trained with SGD(lr 0.01). */
-function cifarNet(): nn.Sequential {
-  return new nn.Sequential(
-    new nn.Conv2d(3, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 64, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Flatten(),
-    new nn.Linear(1024, 64),
-    new nn.Linear(64, 10),
-  );
-}
-
-/** The MNIST tutorials' multilayer perceptron, 784-250-100-10 with ReLU, trained with Adam(lr 1e-3). */
-class MLP extends nn.Module {
-  readonly input_fc = new nn.Linear(784, 250);
-  readonly hidden_fc = new nn.Linear(250, 100);
-  readonly output_fc = new nn.Linear(100, 10);
-
-  forward(x: tf.Tensor): tf.Tensor {
-    const flat = tf.reshape(x, [x.shape[0]!, -1]);
-    const h1 = F.relu(this.input_fc.call(flat));
-    const h2 = F.relu(this.hidden_fc.call(h1));
-    return this.output_fc.call(h2);
-  }
-}
-
 export function makeWorkload(which: BenchModel): BenchWorkload {
-  const model: nn.Sequential | MLP = which === 'cifar' ? cifarNet() : new MLP();
+  const model: nn.Sequential | MLP = which === 'cifar' ? tudui() : new MLP();
+  // the MLP also returns its h_2 (for the tutorial's PCA plot); the bench, like the reference, takes the logits
+  const logits = (x: tf.Tensor) => (model instanceof MLP ? model.forward(x)[0] : model.forward(x));
   const optimizer =
     which === 'cifar'
       ? new optim.SGD(model.parameters(), { lr: 0.01 })
@@ -59,12 +35,12 @@ export function makeWorkload(which: BenchModel): BenchWorkload {
   return {
     train() {
       model.train();
-      return optimizer.step(() => lossFn.forward(model.forward(x), y) as tf.Tensor) as number;
+      return optimizer.step(() => lossFn.forward(logits(x), y) as tf.Tensor) as number;
     },
     infer() {
       model.eval();
       // read the predictions back, as a user's accuracy metric would: the work is done when the clock stops
-      const predicted = noGrad(() => tf.argMax(model.forward(x), 1));
+      const predicted = noGrad(() => tf.argMax(logits(x), 1));
       predicted.dataSync();
       predicted.dispose();
     },

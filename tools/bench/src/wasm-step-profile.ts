@@ -1,7 +1,8 @@
 // Times one training step of the CIFAR tutorial net (batch 64) on tfjs's wasm and cpu backends and lists the kernels
 // it spends its time in. Runs trainkit from source, so no build is needed:
 //
-//   cd /work/main && npx tsx tools/bench/src/wasm-step-profile.ts [--model raw|nn] [--steps 8] [--rounds 3] [--no-cpu]
+//   cd /work/main && npx tsx --conditions=trainkit-source tools/bench/src/wasm-step-profile.ts \
+//     [--model raw|nn] [--steps 8] [--rounds 3] [--no-cpu]
 //
 // (the cpu part alone takes about three minutes: tfjs's cpu Conv2DBackpropFilter is a scalar loop)
 //
@@ -12,6 +13,7 @@
 // flatten, Linear(1024, 64), Linear(64, 10), cross entropy, plain SGD. 'raw' builds it from tf ops, NHWC throughout
 // (one transpose in, one before flatten); 'nn' uses trainkit's nn layers, which are NCHW at every layer boundary.
 import { parseArgs } from 'node:util';
+import { tudui } from '@trainkit/test-models';
 import { registerWasmKernels, unregisterWasmKernels } from '../../../packages/core/src/backend/wasm-kernels/index.js';
 import { nn, tf, useBackend } from '../../../packages/core/src/index.js';
 
@@ -91,19 +93,12 @@ function rawNet(): Net {
   };
 }
 
-/** The same net from trainkit's nn layers and loss; the update is plain SGD on the parameters' variables. */
+/**
+ * The same net from trainkit's nn layers (tudui() of @trainkit/test-models) and loss; the update is plain SGD on the
+ * parameters' variables.
+ */
 function nnNet(): Net {
-  const model = new nn.Sequential(
-    new nn.Conv2d(3, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 64, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Flatten(),
-    new nn.Linear(1024, 64),
-    new nn.Linear(64, 10),
-  );
+  const model = tudui();
   const lossFn = new nn.CrossEntropyLoss();
   const vars = [...model.parameters()].map((p) => p.data);
   return {

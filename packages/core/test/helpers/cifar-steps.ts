@@ -21,23 +21,8 @@ export function cifarStepsBatch(step: number, size = cifarSteps.batch): [tf.Tens
   return [tf.tensor4d(x, [size, 3, 32, 32]), tf.tensor1d(y, 'int32')];
 }
 
-/** The CIFAR tutorial network (seed 002's Tudui), as the fixture scripts build it. */
-export function tudui(): nn.Sequential {
-  return new nn.Sequential(
-    new nn.Conv2d(3, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 64, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Flatten(),
-    new nn.Linear(1024, 64),
-    new nn.Linear(64, 10),
-  );
-}
-
 /**
- * Loads PyTorch's starting weights into `model` (a tudui()), runs the fixture's SGD steps on the current backend and
+ * Loads PyTorch's starting weights into `model` (a tudui() of @trainkit/test-models), runs the fixture's SGD steps on the current backend and
  * checks each step's loss within 1e-3 of PyTorch's; `afterStep` runs after each (tensor counts, kernel counts).
  */
 export async function expectCifarStepsLikePyTorch(model: nn.Sequential, afterStep?: () => void): Promise<void> {

@@ -1,20 +1,5 @@
 import { F, nn, type Tensor } from '@trainkit/core';
 
-/** The CIFAR-10 tutorial network of DESIGN.md. */
-export function cifarNet(): nn.Sequential {
-  return new nn.Sequential(
-    new nn.Conv2d(3, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 32, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Conv2d(32, 64, 5, { padding: 2 }),
-    new nn.MaxPool2d(2),
-    new nn.Flatten(),
-    new nn.Linear(1024, 64),
-    new nn.Linear(64, 10),
-  );
-}
-
 // core has no Dropout2d; in eval mode (summary's default) both are the identity, and only the type name shows.
 class Dropout2d extends nn.Dropout {}
 

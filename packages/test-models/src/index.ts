@@ -1,0 +1,2 @@
+export { MLP } from './mlp.js';
+export { Tudui, tudui } from './tudui.js';
