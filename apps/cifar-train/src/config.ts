@@ -1,41 +1,15 @@
 import { type nn, optim } from '@trainkit/core';
-import {
-  type FlagSpecs,
-  type FlagValues,
-  type ParsedTrainingArgs,
-  trainingCommand,
-  trainingFlags,
-  UsageError,
-} from '@trainkit/train';
+import { type FlagValues, trainingCommand, UsageError } from '@trainkit/train';
 
-const { epochs, batchSize, lr, ...shared } = trainingFlags({
-  epochs: 10,
-  batchSize: 64,
-  lr: 0.01,
-  logDir: 'runs/cifar-train',
-  dataDir: 'data',
-});
-
-/** Every flag of cifar-train, in --help order; the defaults are the tutorial's. */
-export const CIFAR_FLAGS = {
-  epochs,
-  batchSize,
-  lr,
-  optimizer: { type: 'choice', choices: ['sgd', 'adam'], default: 'sgd', help: 'optimizer (the tutorial uses SGD)' },
-  momentum: { type: 'number', min: 0, default: 0, help: 'SGD momentum' },
-  weightDecay: { type: 'number', min: 0, default: 0, help: 'L2 penalty added to the gradients (SGD and Adam)' },
-  augment: {
-    type: 'boolean',
-    default: false,
-    help: 'augment training images: random 32×32 crop of the image padded by 4, random horizontal flip',
-  },
-  ...shared,
-} as const satisfies FlagSpecs;
-
-export type CifarConfig = FlagValues<typeof CIFAR_FLAGS>;
-export type CifarFlag = keyof CifarConfig;
-
-export const { help: HELP, parseArgs } = trainingCommand(CIFAR_FLAGS, {
+/**
+ * cifar-train's command line: the shared training flags (defaults as in the tutorial) with the optimizer's and
+ * --augment, its --help and its parser.
+ */
+export const {
+  flags: CIFAR_FLAGS,
+  help: HELP,
+  parseArgs,
+} = trainingCommand({
   program: 'cifar-train',
   description:
     'Trains the CIFAR-10 network of the PyTorch tutorial (3 conv + 3 max-pool + 2 linear layers) and writes\n' +
@@ -47,6 +21,17 @@ export const { help: HELP, parseArgs } = trainingCommand(CIFAR_FLAGS, {
     'cifar-train --resume runs/cifar-train/20250101-120000/checkpoints/epoch_3.safetensors',
     'cifar-train --eval-only runs/cifar-train/20250101-120000/checkpoints/best.safetensors',
   ],
+  defaults: { epochs: 10, batchSize: 64, lr: 0.01, logDir: 'runs/cifar-train', dataDir: 'data' },
+  flags: {
+    optimizer: { type: 'choice', choices: ['sgd', 'adam'], default: 'sgd', help: 'optimizer (the tutorial uses SGD)' },
+    momentum: { type: 'number', min: 0, default: 0, help: 'SGD momentum' },
+    weightDecay: { type: 'number', min: 0, default: 0, help: 'L2 penalty added to the gradients (SGD and Adam)' },
+    augment: {
+      type: 'boolean',
+      default: false,
+      help: 'augment training images: random 32×32 crop of the image padded by 4, random horizontal flip',
+    },
+  },
   check: (config, explicit) => {
     if (config.optimizer === 'adam' && explicit.has('momentum')) {
       throw new UsageError(
@@ -56,8 +41,8 @@ export const { help: HELP, parseArgs } = trainingCommand(CIFAR_FLAGS, {
   },
 });
 
-/** What the flags parse to: the config, the flags the user set (they win over a resumed checkpoint's), --help. */
-export type ParsedArgs = ParsedTrainingArgs<CifarConfig, CifarFlag>;
+export type CifarConfig = FlagValues<typeof CIFAR_FLAGS>;
+export type CifarFlag = keyof CifarConfig;
 
 /** --optimizer with its settings: the tutorial's SGD, or Adam. */
 export function makeOptimizer(config: CifarConfig, params: nn.Parameter[]): optim.Optimizer<optim.BaseOptions> {

@@ -1,5 +1,5 @@
-import { DataLoader } from '@trainkit/data';
-import { type EvaluationResult, evaluateWeights, selectBackend } from '@trainkit/train';
+import type { ConfusionMatrix } from '@trainkit/metrics';
+import { type EvaluationResult, evaluateWeights } from '@trainkit/train';
 import type { CifarConfig } from './config.js';
 import { loadCifarSplit } from './data.js';
 import { Tudui } from './model.js';
@@ -8,19 +8,23 @@ import { perClassAccuracyTable } from './report.js';
 export type { EvaluationResult } from '@trainkit/train';
 
 /** --eval-only: the test loss and accuracy of saved weights, with per-class accuracy and sklearn's report. */
-export async function evaluateOnly(
+export function evaluateOnly(
   config: CifarConfig,
   log: (line: string) => void = console.log,
 ): Promise<EvaluationResult> {
-  const path = config.evalOnly;
-  if (path === undefined) throw new Error('evaluateOnly: config.evalOnly names no file');
-  await selectBackend(config.backend, log);
-  const test = await loadCifarSplit(config, 'test');
-  log(`test set: ${test.dataset.length} images — ${test.description}`);
-  const loader = new DataLoader(test.dataset, { batchSize: config.batchSize });
-  return evaluateWeights(new Tudui(), path, loader, {
-    classes: test.classes,
+  return evaluateWeights(
+    config,
+    async () => {
+      const { dataset, classes, description } = await loadCifarSplit(config, 'test');
+      const describe = (cm: ConfusionMatrix) => perClassAccuracyTable(cm, classes);
+      return {
+        model: new Tudui(),
+        test: dataset,
+        description: `${dataset.length} images — ${description}`,
+        classes,
+        describe,
+      };
+    },
     log,
-    describe: (cm) => perClassAccuracyTable(cm, test.classes),
-  });
+  );
 }

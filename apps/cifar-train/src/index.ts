@@ -4,7 +4,6 @@ export {
   type CifarConfig,
   type CifarFlag,
   HELP,
-  type ParsedArgs,
   parseArgs,
 } from './config.js';
 export { type EvaluationResult, evaluateOnly } from './evaluate.js';

