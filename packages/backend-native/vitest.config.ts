@@ -15,7 +15,6 @@ const CONFORMANCE = [
   'functional',
   'layers',
   'layers-batchnorm',
-  'layers-cifar',
   'layers-dropout',
   'linear-bias',
   'losses',
@@ -24,6 +23,8 @@ const CONFORMANCE = [
   'sequential-channels-last',
   'state',
 ];
+// The same for the tutorial networks' suites in @trainkit/test-models (PyTorch's forward, gradients and state dicts).
+const TUTORIAL_CONFORMANCE = ['layers-cifar', 'state-cifar'];
 const addonBuilt =
   existsSync(here('./build/Release/trainkit_native.node')) && process.env.TRAINKIT_DISABLE_NATIVE !== '1';
 
@@ -52,6 +53,13 @@ export default mergeConfig(
                 name: 'core on native',
                 root: here('../core'),
                 include: CONFORMANCE.map((name) => `test/${name}.test.ts`),
+                setupFiles: [here('./test/setup-core-on-native.ts')],
+                env: { TRAINKIT_TEST_BACKENDS: 'native' },
+              }),
+              project({
+                name: 'test-models on native',
+                root: here('../test-models'),
+                include: TUTORIAL_CONFORMANCE.map((name) => `test/${name}.test.ts`),
                 setupFiles: [here('./test/setup-core-on-native.ts')],
                 env: { TRAINKIT_TEST_BACKENDS: 'native' },
               }),

@@ -1,6 +1,6 @@
-import { tudui } from '@trainkit/test-models';
+import { F, nn, tf, useBackend } from '@trainkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { F, nn, tf, useBackend } from '../src/index.js';
+import { tudui } from '../src/index.js';
 
 class Net extends nn.Module {
   seq = tudui();

@@ -1,7 +1,13 @@
-import { tudui } from '@trainkit/test-models';
+import { backward, nn, noGrad, tf, useBackend } from '@trainkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { backward, nn, noGrad, tf, useBackend } from '../src/index.js';
-import { expectClose, type JsonTensor, loadFixture, TEST_BACKENDS, toTensor } from './helpers/fixtures.js';
+import {
+  expectClose,
+  type JsonTensor,
+  loadFixture,
+  TEST_BACKENDS,
+  toTensor,
+} from '../../core/test/helpers/fixtures.js';
+import { tudui } from '../src/index.js';
 
 /** A tensor stored as int8 multiples of a float32 scale (tools/fixtures/layers_cifar.py: quantize). */
 interface Int8Tensor {
