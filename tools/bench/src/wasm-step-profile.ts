@@ -12,7 +12,7 @@
 // flatten, Linear(1024, 64), Linear(64, 10), cross entropy, plain SGD. 'raw' builds it from tf ops, NHWC throughout
 // (one transpose in, one before flatten); 'nn' uses trainkit's nn layers, which are NCHW at every layer boundary.
 import { parseArgs } from 'node:util';
-import { registerWasmKernels, unregisterWasmKernels } from '../../../packages/core/src/backend/wasm-kernels/index.js';
+import { registerWasmKernels, unregisterWasmKernels } from '../../../packages/backend-wasm/src/index.js';
 import { nn, tf, useBackend } from '../../../packages/core/src/index.js';
 
 // The kernel comparison is single-threaded, as when it was written: switching kernels in and out would drop the
