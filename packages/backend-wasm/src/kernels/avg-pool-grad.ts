@@ -1,4 +1,5 @@
 import { tf } from '@trainkit/core';
+import { typedKernel } from '@trainkit/core/kernels';
 import { heapF32, shape4, type TensorInfo, type WasmBackend } from './wasm-kernel-call.js';
 
 /**
@@ -7,10 +8,10 @@ import { heapF32, shape4, type TensorInfo, type WasmBackend } from './wasm-kerne
  * tfjs's own AvgPoolGrad kernels (cpu and wasm 4.22) divide by the full window instead, wrong wherever a window
  * reaches into padding. One pass, channels innermost.
  */
-export const avgPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+export const avgPoolGrad = typedKernel<tf.AvgPoolGradAttrs>(({ inputs, backend, attrs }) => {
   const b = backend as WasmBackend;
   const { dy, input } = inputs as { dy: TensorInfo; input: TensorInfo };
-  const { filterSize, strides, pad } = attrs as unknown as tf.AvgPoolGradAttrs;
+  const { filterSize, strides, pad } = attrs;
   const info = tf.backend_util.computePool2DInfo(shape4(input.shape, 'input'), filterSize, strides, 1, pad);
   const [n, h, w, c] = input.shape as [number, number, number, number];
   const [, oh, ow] = shape4(dy.shape, 'dy');
@@ -43,4 +44,4 @@ export const avgPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     }
   }
   return dx;
-};
+});

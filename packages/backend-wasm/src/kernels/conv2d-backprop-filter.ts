@@ -1,4 +1,5 @@
 import { tf } from '@trainkit/core';
+import { typedKernel } from '@trainkit/core/kernels';
 import { conv2dWithPads } from './conv2d-with-pads.js';
 import { release, requireNHWC, runKernel, shape4, type TensorInfo, type WasmBackend } from './wasm-kernel-call.js';
 
@@ -11,10 +12,10 @@ import { release, requireNHWC, runKernel, shape4, type TensorInfo, type WasmBack
  * dilation = the forward stride, output [ci, kh, kw, co]; so XNNPACK does the work. Against im2col + MatMul on the
  * CIFAR net it is 5 ms slower on the 3-channel first layer and 50 ms faster on the second (tools/bench/README.md).
  */
-export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+export const conv2DBackpropFilter = typedKernel<tf.Conv2DBackpropFilterAttrs>(({ inputs, backend, attrs }) => {
   const b = backend as WasmBackend;
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs as unknown as tf.Conv2DBackpropFilterAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode, filterShape } = attrs;
   requireNHWC('Conv2DBackpropFilter', dataFormat);
   const info = tf.backend_util.computeConv2DInfo(
     shape4(x.shape, 'x'),
@@ -40,4 +41,4 @@ export const conv2DBackpropFilter: tf.KernelFunc = ({ inputs, backend, attrs }) 
   const dw = runKernel(b, 'Transpose', { x: dwT }, { perm: [1, 2, 0, 3] });
   release(b, dwT);
   return dw;
-};
+});

@@ -1,4 +1,5 @@
 import { tf } from '@trainkit/core';
+import { typedKernel } from '@trainkit/core/kernels';
 import { conv2dWithPads, insertZeros } from './conv2d-with-pads.js';
 import { release, requireNHWC, runKernel, shape4, type TensorInfo, type WasmBackend } from './wasm-kernel-call.js';
 
@@ -7,10 +8,10 @@ import { release, requireNHWC, runKernel, shape4, type TensorInfo, type WasmBack
  * strided forward pass) with the filter flipped in space and its channel axes swapped. Replaces tfjs-backend-wasm's
  * own kernel, a scalar loop about ten times slower on the CIFAR net's layers.
  */
-export const conv2DBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+export const conv2DBackpropInput = typedKernel<tf.Conv2DBackpropInputAttrs>(({ inputs, backend, attrs }) => {
   const b = backend as WasmBackend;
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs as unknown as tf.Conv2DBackpropInputAttrs;
+  const { strides, pad, dataFormat, dimRoundingMode, inputShape } = attrs;
   requireNHWC('Conv2DBackpropInput', dataFormat);
   const fShape = shape4(filter.shape, 'filter');
   const info = tf.backend_util.computeConv2DInfo(
@@ -36,4 +37,4 @@ export const conv2DBackpropInput: tf.KernelFunc = ({ inputs, backend, attrs }) =
   const dx = conv2dWithPads(b, spread, swapped, pads, [1, 1]);
   release(b, spread, swapped);
   return dx;
-};
+});

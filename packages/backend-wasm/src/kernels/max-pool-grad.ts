@@ -1,4 +1,5 @@
 import { tf } from '@trainkit/core';
+import { typedKernel } from '@trainkit/core/kernels';
 import { heapModule, heapOffset } from './simd/heap-module.js';
 import { MAX_POOL_GRAD_WASM } from './simd/max-pool-grad-binary.js';
 import { heapF32, shape4, type TensorInfo, type WasmBackend } from './wasm-kernel-call.js';
@@ -15,10 +16,10 @@ interface MaxPoolGradFunctions {
  * (simd/max-pool-grad.wat): half the time of the scalar JavaScript scan it replaces (8.8 ms against 17 ms of CPU
  * time for that pool, reading dx back included).
  */
-export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+export const maxPoolGrad = typedKernel<tf.MaxPoolGradAttrs>(({ inputs, backend, attrs }) => {
   const b = backend as WasmBackend;
   const { dy, input, output } = inputs as { dy: TensorInfo; input: TensorInfo; output: TensorInfo };
-  const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tf.MaxPoolGradAttrs;
+  const { filterSize, strides, pad, dimRoundingMode } = attrs;
   const info = tf.backend_util.computePool2DInfo(
     shape4(input.shape, 'input'),
     filterSize,
@@ -53,4 +54,4 @@ export const maxPoolGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     info.padInfo.left,
   );
   return dx;
-};
+});

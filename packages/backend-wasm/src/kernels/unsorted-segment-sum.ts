@@ -1,14 +1,15 @@
 import type { tf } from '@trainkit/core';
+import { typedKernel } from '@trainkit/core/kernels';
 import type { TensorInfo, WasmBackend } from './wasm-kernel-call.js';
 
 /**
  * out[s, …] = Σ_{i : segmentIds[i] = s} x[i, …], missing from tfjs-backend-wasm 4.22; tf.gather's gradient (so any
  * embedding lookup) needs it. Ids outside [0, numSegments) are dropped, as TensorFlow does. One pass in JavaScript.
  */
-export const unsortedSegmentSum: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+export const unsortedSegmentSum = typedKernel<tf.UnsortedSegmentSumAttrs>(({ inputs, backend, attrs }) => {
   const b = backend as WasmBackend;
   const { x, segmentIds } = inputs as { x: TensorInfo; segmentIds: TensorInfo };
-  const { numSegments } = attrs as unknown as tf.UnsortedSegmentSumAttrs;
+  const { numSegments } = attrs;
   const idRank = segmentIds.shape.length;
   const inner = x.shape.slice(idRank);
   const rowSize = inner.reduce((a, d) => a * d, 1);
@@ -26,4 +27,4 @@ export const unsortedSegmentSum: tf.KernelFunc = ({ inputs, backend, attrs }) =>
     for (let k = 0; k < rowSize; k++) ov[dst + k]! += xv[src + k]!;
   }
   return out;
-};
+});

@@ -37,6 +37,17 @@ export interface KernelDef<Inputs extends string, Attrs> {
 }
 
 const toAttrMap = (attrs: unknown): tf.NamedAttrMap => attrs as tf.NamedAttrMap;
+const fromAttrMap = <Attrs>(attrs: unknown): Attrs => attrs as Attrs;
+
+/**
+ * A kernel function for one of tfjs's own ops (Conv2DBackpropFilter, MaxPoolGrad, …) with its attributes typed as
+ * tfjs declares them (tf.Conv2DBackpropFilterAttrs, …), where tfjs hands them over as an untyped NamedAttrMap.
+ */
+export function typedKernel<Attrs>(
+  fn: (args: { inputs: tf.NamedTensorInfoMap; backend: object; attrs: Attrs }) => tf.TensorInfo | tf.TensorInfo[],
+): tf.KernelFunc {
+  return ({ inputs, backend, attrs }) => fn({ inputs, backend, attrs: fromAttrMap<Attrs>(attrs) });
+}
 
 /**
  * Defines an op by name, and registers its gradient once (a second copy of trainkit in the process, ESM and CJS side

@@ -35,6 +35,7 @@ export {
   type KernelDef,
   type KernelGradient,
   type TypedKernelFunc,
+  typedKernel,
 } from './define-kernel.js';
 export { LINEAR_BIAS, linearBiasCpuKernel, linearBiasOp } from './linear-bias.js';
 export {
