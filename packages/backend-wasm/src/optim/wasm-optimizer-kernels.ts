@@ -11,7 +11,10 @@ type WasmBackend = tf.KernelBackend & { makeOutput(shape: number[], dtype: 'floa
 
 const f = Math.fround;
 
-/** Adam / AdamW in one SIMD pass over the heap: the numbers of the op-by-op update (see adam-update-kernel.ts). */
+/**
+ * Adam / AdamW in one SIMD pass over the heap: the numbers of the op-by-op update (see @trainkit/core's
+ * kernels/adam-update.ts).
+ */
 export const wasmAdamUpdate = adamUpdateOp.kernel(({ inputs, backend, attrs: a }) => {
   const b = backend as WasmBackend;
   const { param, grad, expAvg, expAvgSq, maxExpAvgSq } = inputs;
@@ -49,7 +52,9 @@ export const wasmAdamUpdate = adamUpdateOp.kernel(({ inputs, backend, attrs: a }
   return outs;
 });
 
-/** SGD in one SIMD pass over the heap: the numbers of the op-by-op update (see sgd-update-kernel.ts). */
+/**
+ * SGD in one SIMD pass over the heap: the numbers of the op-by-op update (see @trainkit/core's kernels/sgd-update.ts).
+ */
 export const wasmSgdUpdate = sgdUpdateOp.kernel(({ inputs, backend, attrs: a }) => {
   const b = backend as WasmBackend;
   const { param, grad, momentumBuffer } = inputs;
