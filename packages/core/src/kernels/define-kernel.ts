@@ -63,7 +63,7 @@ export function defineKernel<Inputs extends string, Attrs = Record<string, never
       ...(gradient.inputsToSave ? { inputsToSave: gradient.inputsToSave } : {}),
       ...(gradient.outputsToSave ? { outputsToSave: gradient.outputsToSave } : {}),
       gradFunc: (dy, saved, attrs) =>
-        gradient.gradFunc(dy, saved, attrs as Attrs) as { [input: string]: () => tf.Tensor },
+        gradient.gradFunc(dy, saved, fromAttrMap<Attrs>(attrs)) as { [input: string]: () => tf.Tensor },
     });
   }
   const run = (inputs: { [K in Inputs]?: tf.Tensor }, attrs: Attrs) => {
