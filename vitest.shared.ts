@@ -2,11 +2,14 @@ import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 // Tests import sibling packages by name; point those names at source so no build runs first.
-const pkg = (name: string) => fileURLToPath(new URL(`./packages/${name}/src/index.ts`, import.meta.url));
+const pkg = (name: string, entry = 'index') =>
+  fileURLToPath(new URL(`./packages/${name}/src/${entry}.ts`, import.meta.url));
 
 export default defineConfig({
   resolve: {
+    // A subpath before its package: the first entry whose name prefixes the import wins.
     alias: {
+      '@trainkit/core/kernels': pkg('core', 'kernels/index'),
       '@trainkit/core': pkg('core'),
       '@trainkit/data': pkg('data'),
       '@trainkit/metrics': pkg('metrics'),

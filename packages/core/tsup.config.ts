@@ -1,7 +1,9 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // '@trainkit/core/kernels' is its own entry (package.json "exports"), so that backend packages reach the kernel
+  // definitions without the root index carrying them.
+  entry: { index: 'src/index.ts', 'kernels/index': 'src/kernels/index.ts' },
   format: ['esm', 'cjs'],
   dts: true,
   sourcemap: true,

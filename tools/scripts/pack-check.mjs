@@ -32,11 +32,11 @@ writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'scratch', p
 run('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs.map((t) => t.tgz)], scratch);
 for (const { name } of tarballs) {
   for (const [kind, code, ext] of [
-    // core also has to find its wasm binaries inside the installed tarball, with no network.
+    // core has to find @trainkit/backend-wasm, and that its wasm binaries, inside the installed tarballs, with no network.
     [
       'ESM',
-      name === '@trainkit/core'
-        ? `import * as m from '${name}'; const b = await m.useBackend('wasm'); if (b.name !== 'wasm') throw new Error(b.name); console.log(Object.keys(m).length);`
+      name === '@trainkit/backend-wasm'
+        ? `import * as m from '${name}'; const { useBackend } = await import('@trainkit/core'); const b = await useBackend('wasm'); if (b.name !== 'wasm') throw new Error(b.name); console.log(Object.keys(m).length);`
         : `import * as m from '${name}'; console.log(Object.keys(m).length);`,
       'mjs',
     ],

@@ -1,11 +1,11 @@
+import { tf } from '@trainkit/core';
 import {
   BATCH_NORM_GRAD_INPUT,
   BATCH_NORM_GRAD_WEIGHT,
   BATCH_NORM_TRAIN,
   CONV2D_BIAS,
   LINEAR_BIAS,
-  tf,
-} from '@trainkit/core';
+} from '@trainkit/core/kernels';
 import { nativeAddon } from './addon.js';
 import { hookData } from './data-hooks.js';
 import { batchNormKernels } from './kernels/batch-norm.js';

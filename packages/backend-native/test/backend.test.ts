@@ -1,4 +1,6 @@
+import { tf, useBackend } from '@trainkit/core';
 import {
+  ADAM_UPDATE,
   BATCH_NORM_GRAD_INPUT,
   BATCH_NORM_GRAD_WEIGHT,
   BATCH_NORM_TRAIN,
@@ -6,10 +8,8 @@ import {
   CROSS_ENTROPY,
   CROSS_ENTROPY_GRAD,
   LINEAR_BIAS,
-  optim,
-  tf,
-  useBackend,
-} from '@trainkit/core';
+  SGD_UPDATE,
+} from '@trainkit/core/kernels';
 import { describe, expect, it } from 'vitest';
 import { NATIVE_KERNELS, nativeStatus } from '../src/index.js';
 import { available, status } from './helpers.js';
@@ -35,8 +35,8 @@ describe.skipIf(!available)("the 'native' backend", () => {
     // and core's own kernels (fused optimizer updates, conv2d + bias), which reach the cpu backend only when core
     // first chooses it or an optimizer first steps there
     const extra: string[] = [
-      optim.ADAM_UPDATE,
-      optim.SGD_UPDATE,
+      ADAM_UPDATE,
+      SGD_UPDATE,
       CONV2D_BIAS,
       LINEAR_BIAS,
       CROSS_ENTROPY,

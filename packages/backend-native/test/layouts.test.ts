@@ -1,4 +1,5 @@
-import { CONV2D_BIAS, tf, useBackend } from '@trainkit/core';
+import { tf, useBackend } from '@trainkit/core';
+import { CONV2D_BIAS } from '@trainkit/core/kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { blockOf } from '../src/layouts.js';
 import { available, expectSameAsCpu, rand } from './helpers.js';

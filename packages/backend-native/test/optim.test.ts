@@ -1,4 +1,5 @@
 import { nn, optim, tf } from '@trainkit/core';
+import { ADAM_UPDATE, type AdamUpdateAttrs, SGD_UPDATE, type SGDUpdateAttrs } from '@trainkit/core/kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { available, rand } from './helpers.js';
 
@@ -34,13 +35,13 @@ describe.skipIf(!available)('fused optimizer updates on native round exactly as 
     p.dispose();
   });
 
-  const adamCases: [string, Partial<optim.AdamUpdateAttrs>][] = [
+  const adamCases: [string, Partial<AdamUpdateAttrs>][] = [
     ['Adam', {}],
     ['Adam, L2 weight decay, maximize, amsgrad', { weightDecay: 0.1, maximize: true, amsgrad: true }],
     ['AdamW', { weightDecay: 0.01, decoupled: true, beta1: 0.8, beta2: 0.95, eps: 1e-6 }],
   ];
   it.each(adamCases)('%s', async (_, extra) => {
-    const attrs: optim.AdamUpdateAttrs = {
+    const attrs: AdamUpdateAttrs = {
       lr: 0.003,
       beta1: 0.9,
       beta2: 0.999,
@@ -59,20 +60,20 @@ describe.skipIf(!available)('fused optimizer updates on native round exactly as 
       expAvgSq: tf.abs(rand([N], 4)),
       ...(attrs.amsgrad ? { maxExpAvgSq: tf.abs(rand([N], 5)) } : {}),
     });
-    const cpu = await update('cpu', optim.ADAM_UPDATE, inputs, attrs);
-    const native = await update('native', optim.ADAM_UPDATE, inputs, attrs);
+    const cpu = await update('cpu', ADAM_UPDATE, inputs, attrs);
+    const native = await update('native', ADAM_UPDATE, inputs, attrs);
     expect(native.length).toBe(attrs.amsgrad ? 4 : 3);
     for (const [k, values] of native.entries()) expect(values, `output ${k}`).toEqual(cpu[k]);
   });
 
-  const sgdCases: [string, Partial<optim.SGDUpdateAttrs>, boolean][] = [
+  const sgdCases: [string, Partial<SGDUpdateAttrs>, boolean][] = [
     ['plain SGD', {}, false],
     ['momentum, first step (no buffer yet)', { momentum: 0.9 }, false],
     ['momentum, dampening, weight decay', { momentum: 0.9, dampening: 0.2, weightDecay: 0.01 }, true],
     ['nesterov, maximize', { momentum: 0.8, nesterov: true, maximize: true }, true],
   ];
   it.each(sgdCases)('SGD: %s', async (_, extra, withBuffer) => {
-    const attrs: optim.SGDUpdateAttrs = {
+    const attrs: SGDUpdateAttrs = {
       lr: 0.05,
       momentum: 0,
       dampening: 0,
@@ -86,8 +87,8 @@ describe.skipIf(!available)('fused optimizer updates on native round exactly as 
       grad: awkward(N, 7),
       ...(withBuffer ? { momentumBuffer: rand([N], 8) } : {}),
     });
-    const cpu = await update('cpu', optim.SGD_UPDATE, inputs, attrs);
-    const native = await update('native', optim.SGD_UPDATE, inputs, attrs);
+    const cpu = await update('cpu', SGD_UPDATE, inputs, attrs);
+    const native = await update('native', SGD_UPDATE, inputs, attrs);
     expect(native.length).toBe(attrs.momentum !== 0 ? 2 : 1);
     for (const [k, values] of native.entries()) expect(values, `output ${k}`).toEqual(cpu[k]);
   });
@@ -96,7 +97,7 @@ describe.skipIf(!available)('fused optimizer updates on native round exactly as 
     await tf.setBackend('native');
     expect(() =>
       tf.tidy(() =>
-        tf.engine().runKernel(optim.SGD_UPDATE, { param: tf.ones([4], 'int32'), grad: tf.ones([4]) }, {
+        tf.engine().runKernel(SGD_UPDATE, { param: tf.ones([4], 'int32'), grad: tf.ones([4]) }, {
           lr: 0.1,
           momentum: 0,
         } as unknown as tf.NamedAttrMap),

@@ -3,33 +3,43 @@ import { describe, expect, it } from 'vitest';
 import { backendInfo, candidates, describeBackend, tf, useBackend } from '../src/index.js';
 
 describe('useBackend', () => {
-  it("'auto' picks native when @trainkit/backend-native loads, else wasm, and says why the others were skipped", async () => {
-    const info = await useBackend('auto');
-    const native = info.skipped.find((s) => s.name === 'native');
-    const expected = native ? 'wasm' : 'native';
-    expect(info.name).toBe(expected);
-    expect(tf.getBackend()).toBe(expected);
-    expect(info.skipped.map((s) => s.name)).toEqual(['tensorflow-gpu', 'tensorflow', ...(native ? ['native'] : [])]);
-    expect(info.skipped[0]!.reason).toBe('@tensorflow/tfjs-node-gpu: not installed');
-    expect(info.skipped[1]!.reason).toBe('@tensorflow/tfjs-node: not installed');
-    // a skipped native backend names the package and what is missing
-    if (native) expect(native.reason).toMatch(/^@trainkit\/backend-native: /);
-    expect(backendInfo()).toEqual(info);
-    expect(describeBackend()).toContain(`${expected} (auto; skipped tensorflow-gpu`);
-  });
-
-  it("TRAINKIT_DISABLE_NATIVE=1 makes 'auto' skip native with that reason", async () => {
-    const before = process.env.TRAINKIT_DISABLE_NATIVE;
+  it("'auto' falls back to cpu when the optional backend packages are switched off, and says why", async () => {
+    const before = { native: process.env.TRAINKIT_DISABLE_NATIVE, wasm: process.env.TRAINKIT_DISABLE_WASM };
     process.env.TRAINKIT_DISABLE_NATIVE = '1';
+    process.env.TRAINKIT_DISABLE_WASM = '1';
     try {
       const info = await useBackend('auto');
-      expect(info.name).toBe('wasm');
-      expect(info.skipped.find((s) => s.name === 'native')?.reason).toBe(
-        '@trainkit/backend-native: disabled by TRAINKIT_DISABLE_NATIVE=1',
+      expect(info.name).toBe('cpu');
+      expect(tf.getBackend()).toBe('cpu');
+      expect(info.skipped).toEqual([
+        { name: 'tensorflow-gpu', reason: '@tensorflow/tfjs-node-gpu: not installed' },
+        { name: 'tensorflow', reason: '@tensorflow/tfjs-node: not installed' },
+        { name: 'native', reason: '@trainkit/backend-native: disabled by TRAINKIT_DISABLE_NATIVE=1' },
+        { name: 'wasm', reason: '@trainkit/backend-wasm: disabled by TRAINKIT_DISABLE_WASM=1' },
+      ]);
+      expect(backendInfo()).toEqual(info);
+      expect(describeBackend()).toContain('cpu (auto; skipped tensorflow-gpu');
+    } finally {
+      for (const [key, value] of [
+        ['TRAINKIT_DISABLE_NATIVE', before.native],
+        ['TRAINKIT_DISABLE_WASM', before.wasm],
+      ] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+
+  it("asking for 'wasm' where @trainkit/backend-wasm cannot load says how to get it", async () => {
+    const before = process.env.TRAINKIT_DISABLE_WASM;
+    process.env.TRAINKIT_DISABLE_WASM = '1';
+    try {
+      await expect(useBackend('wasm')).rejects.toThrow(
+        /not available: @trainkit\/backend-wasm: disabled by TRAINKIT_DISABLE_WASM=1; list @trainkit\/backend-wasm/,
       );
     } finally {
-      if (before === undefined) delete process.env.TRAINKIT_DISABLE_NATIVE;
-      else process.env.TRAINKIT_DISABLE_NATIVE = before;
+      if (before === undefined) delete process.env.TRAINKIT_DISABLE_WASM;
+      else process.env.TRAINKIT_DISABLE_WASM = before;
     }
   });
 
@@ -71,18 +81,6 @@ function childBackend(env: Record<string, string>): { out: string; err: string }
 }
 
 describe('backend from the environment', () => {
-  it('auto falls back to cpu when wasm is disabled, without the tfjs banner', () => {
-    const { out, err } = childBackend({
-      TRAINKIT_DISABLE_WASM: '1',
-      TRAINKIT_DISABLE_NATIVE: '1',
-      TRAINKIT_BACKEND: '',
-    });
-    const result = JSON.parse(out.trim().split('\n').pop()!);
-    expect(result.name).toBe('cpu');
-    expect(result.line).toContain('wasm: @tensorflow/tfjs-backend-wasm: disabled by TRAINKIT_DISABLE_WASM=1');
-    expect(out + err).not.toContain('Hi, looks like you are running TensorFlow.js');
-  });
-
   it('TRAINKIT_BACKEND=cpu chooses cpu', () => {
     const { out } = childBackend({ TRAINKIT_BACKEND: 'cpu' });
     const result = JSON.parse(out.trim().split('\n').pop()!);

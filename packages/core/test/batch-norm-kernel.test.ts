@@ -4,19 +4,8 @@
 // inputs keep the op-by-op form, which is how the tests reach it. Where a backend has no such kernel (wasm), every
 // path is the op-by-op form: the tests then check that against the reference, and that no batch-norm kernel ran.
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  BATCH_NORM_GRAD_INPUT,
-  BATCH_NORM_GRAD_WEIGHT,
-  BATCH_NORM_TRAIN,
-  backward,
-  F,
-  manualSeed,
-  nn,
-  noGrad,
-  optim,
-  tf,
-  useBackend,
-} from '../src/index.js';
+import { backward, F, manualSeed, nn, noGrad, optim, tf, useBackend } from '../src/index.js';
+import { BATCH_NORM_GRAD_INPUT, BATCH_NORM_GRAD_WEIGHT, BATCH_NORM_TRAIN } from '../src/kernels/index.js';
 import { batchNormChannelsLast } from '../src/nn/functional/batch-norm.js';
 import { expectClose, TEST_BACKENDS } from './helpers/fixtures.js';
 import { values } from './wasm-kernels-compare.js';

@@ -2,9 +2,8 @@
 // forward, the three gradients, which gradients the tape runs, the fallback where a backend has no such kernel, and
 // tensor counts through training steps.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { worthThreads } from '../src/backend/wasm-kernels/parallel-work.js';
-import { backward, CONV2D_BIAS, nn, optim, tf, useBackend } from '../src/index.js';
-import { type Conv2DBiasAttrs, conv2dBias } from '../src/nn/functional/conv2d-bias.js';
+import { backward, nn, optim, tf, useBackend } from '../src/index.js';
+import { CONV2D_BIAS, type Conv2DBiasAttrs, conv2dBias } from '../src/kernels/conv2d-bias.js';
 import { TEST_BACKENDS } from './helpers/fixtures.js';
 import { expectAllClose, rand } from './wasm-kernels-compare.js';
 
@@ -209,26 +208,3 @@ for (const backend of TEST_BACKENDS) {
     });
   });
 }
-
-describe(`${CONV2D_BIAS} on wasm's thread pool`, () => {
-  it("takes the pool for the same work as tfjs's FusedConv2D", () => {
-    const t = (shape: number[]) => ({ shape, dtype: 'float32', dataId: {} }) as unknown as tf.TensorInfo;
-    for (const [x, f] of [
-      [
-        [64, 32, 32, 3],
-        [5, 5, 3, 32],
-      ],
-      [
-        [1, 8, 8, 3],
-        [3, 3, 3, 4],
-      ],
-      [
-        [64, 16, 16, 64],
-        [1, 1, 64, 1],
-      ],
-    ] as const) {
-      const inputs = { x: t([...x]), filter: t([...f]), bias: t([f[3]]) };
-      expect(worthThreads(CONV2D_BIAS, inputs)).toBe(worthThreads(tf.FusedConv2D, inputs));
-    }
-  });
-});

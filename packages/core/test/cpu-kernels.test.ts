@@ -1,7 +1,6 @@
 // trainkit's cpu kernels against tfjs-backend-cpu's own, called one by one through the engine.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registeredCpuKernels, unregisterCpuKernels } from '../src/backend/cpu-kernels/index.js';
-import { registerCpuKernels } from '../src/backend/cpu-kernels/register-cpu-kernels.js';
+import { F, tf, useBackend } from '../src/index.js';
 import {
   BATCH_NORM_GRAD_INPUT,
   BATCH_NORM_GRAD_WEIGHT,
@@ -9,11 +8,11 @@ import {
   CONV2D_BIAS,
   CROSS_ENTROPY,
   CROSS_ENTROPY_GRAD,
-  F,
   LINEAR_BIAS,
-  tf,
-  useBackend,
-} from '../src/index.js';
+  registerCpuKernels,
+  registeredCpuKernels,
+  unregisterCpuKernels,
+} from '../src/kernels/index.js';
 import { expectAllClose, rand } from './wasm-kernels-compare.js';
 
 type Pad = 'valid' | 'same' | number | number[][];

@@ -2,8 +2,13 @@
 // against a float64 reference, on every test backend. Where a backend has no such kernel (wasm), crossEntropy runs
 // the op-by-op form, which these tests then check against the reference; the kernel-only checks check that there is none.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { CROSS_ENTROPY, CROSS_ENTROPY_GRAD, F, nn, optim, tf, useBackend } from '../src/index.js';
-import { type CrossEntropyAttrs, hasCrossEntropyKernel } from '../src/nn/losses/cross-entropy-kernel.js';
+import { F, nn, optim, tf, useBackend } from '../src/index.js';
+import {
+  CROSS_ENTROPY,
+  CROSS_ENTROPY_GRAD,
+  type CrossEntropyAttrs,
+  hasCrossEntropyKernel,
+} from '../src/kernels/cross-entropy.js';
 import { classIndexCrossEntropy } from '../src/nn/losses/cross-entropy-loss.js';
 import type { Reduction } from '../src/nn/losses/reduction.js';
 import { expectClose, type JsonTensor, TEST_BACKENDS } from './helpers/fixtures.js';

@@ -2,8 +2,8 @@
 // every test backend: forward, the three gradients, which gradients the tape runs, and where a backend has no such
 // kernel (wasm keeps matMul + add), the fallback.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { backward, LINEAR_BIAS, nn, optim, tf, useBackend } from '../src/index.js';
-import { linearBias } from '../src/nn/functional/linear-bias.js';
+import { backward, nn, optim, tf, useBackend } from '../src/index.js';
+import { LINEAR_BIAS, linearBias } from '../src/kernels/linear-bias.js';
 import { TEST_BACKENDS } from './helpers/fixtures.js';
 import { expectAllClose, rand } from './wasm-kernels-compare.js';
 

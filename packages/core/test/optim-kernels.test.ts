@@ -2,7 +2,7 @@
 // the op-by-op updates they replace; the fused path is also checked against PyTorch's numbers by optim.test.ts.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { nn, optim, tf, useBackend } from '../src/index.js';
-import { useFusedOptimizerKernels } from '../src/optim/kernels/optimizer-kernels.js';
+import { useFusedOptimizerKernels } from '../src/optim/fused-update.js';
 import { TEST_BACKENDS } from './helpers/fixtures.js';
 
 type Make = (params: nn.Parameter[]) => optim.Optimizer<optim.BaseOptions>;

@@ -1,4 +1,5 @@
-// Shared by the wasm-kernels*.test.ts files: deterministic inputs and wasm-versus-cpu comparison.
+// Deterministic inputs and backend-versus-cpu comparison: shared by core's kernel tests and by @trainkit/backend-wasm's
+// wasm-kernels*.test.ts (whose comparisons need that package to register 'wasm').
 import { expect } from 'vitest';
 import { tf, useBackend } from '../src/index.js';
 

@@ -14,7 +14,7 @@
 // (one transpose in, one before flatten); 'nn' uses trainkit's nn layers, which are NCHW at every layer boundary.
 import { parseArgs } from 'node:util';
 import { tudui } from '@trainkit/test-models';
-import { registerWasmKernels, unregisterWasmKernels } from '../../../packages/core/src/backend/wasm-kernels/index.js';
+import { registerWasmKernels, unregisterWasmKernels } from '../../../packages/backend-wasm/src/index.js';
 import { nn, tf, useBackend } from '../../../packages/core/src/index.js';
 
 // The kernel comparison is single-threaded, as when it was written: switching kernels in and out would drop the

@@ -1,4 +1,5 @@
-import { BATCH_NORM_GRAD_INPUT, BATCH_NORM_GRAD_WEIGHT, BATCH_NORM_TRAIN, type tf } from '@trainkit/core';
+import type { tf } from '@trainkit/core';
+import { BATCH_NORM_GRAD_INPUT, BATCH_NORM_GRAD_WEIGHT, BATCH_NORM_TRAIN } from '@trainkit/core/kernels';
 import type { NativeAddon } from '../addon.js';
 import { blockOf, setBlock } from '../layouts.js';
 import { type CpuLikeBackend, floats, floatsAnyLayout, type NativeBody, nativeKernel, uninitialised } from './util.js';

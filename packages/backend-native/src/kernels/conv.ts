@@ -1,4 +1,5 @@
-import { CONV2D_BIAS, tf } from '@trainkit/core';
+import { tf } from '@trainkit/core';
+import { CONV2D_BIAS } from '@trainkit/core/kernels';
 import type { NativeAddon } from '../addon.js';
 import { keepBiasGradient } from '../bias-gradients.js';
 import { blockOf, setBlock } from '../layouts.js';

@@ -1,10 +1,10 @@
+import type { tf } from '@trainkit/core';
 import {
   CROSS_ENTROPY,
   CROSS_ENTROPY_GRAD,
   crossEntropyCpuKernel,
   crossEntropyGradCpuKernel,
-  type tf,
-} from '@trainkit/core';
+} from '@trainkit/core/kernels';
 import { withPlainInputs } from '../layouts.js';
 
 /**

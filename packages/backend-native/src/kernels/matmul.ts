@@ -1,4 +1,5 @@
-import { LINEAR_BIAS, tf } from '@trainkit/core';
+import { tf } from '@trainkit/core';
+import { LINEAR_BIAS } from '@trainkit/core/kernels';
 import type { NativeAddon } from '../addon.js';
 import { type CpuLikeBackend, floats, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
 

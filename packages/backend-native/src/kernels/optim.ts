@@ -1,23 +1,30 @@
-import { optim, type tf } from '@trainkit/core';
+import type { tf } from '@trainkit/core';
+import {
+  ADAM_UPDATE,
+  type AdamUpdateAttrs,
+  adamUpdateConstants,
+  SGD_UPDATE,
+  type SGDUpdateAttrs,
+} from '@trainkit/core/kernels';
 import type { NativeAddon } from '../addon.js';
 import { floats, uninitialised } from './util.js';
 
 const missing = (name: string) => new Error(`${name} on native: missing or non-float32 inputs`);
 
 /**
- * core's fused optimizer updates (optim.ADAM_UPDATE, optim.SGD_UPDATE) on the addon: one pass per parameter instead
+ * core's fused optimizer updates (ADAM_UPDATE, SGD_UPDATE) on the addon: one pass per parameter instead
  * of the op-by-op update, with the same inputs, attributes, outputs and float32 rounding as core's cpu kernels.
  */
 export function optimKernels(addon: NativeAddon): tf.KernelConfig[] {
   const adam: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-    const a = attrs as unknown as optim.AdamUpdateAttrs;
+    const a = attrs as unknown as AdamUpdateAttrs;
     const b = backend as unknown as Parameters<typeof floats>[0];
     const { param, grad, expAvg, expAvgSq, maxExpAvgSq } = inputs as Record<string, tf.TensorInfo | undefined>;
     const [p, g, m, v] = [param, grad, expAvg, expAvgSq].map((t) => t && floats(b, t));
     const vMax = maxExpAvgSq ? floats(b, maxExpAvgSq) : undefined;
-    if (!param || !p || !g || !m || !v || (a.amsgrad && !vMax)) throw missing(optim.ADAM_UPDATE);
+    if (!param || !p || !g || !m || !v || (a.amsgrad && !vMax)) throw missing(ADAM_UPDATE);
     const outs = Array.from({ length: a.amsgrad ? 4 : 3 }, () => uninitialised(p.length));
-    const c = optim.adamUpdateConstants(a);
+    const c = adamUpdateConstants(a);
     addon.adamUpdate(
       p,
       g,
@@ -34,13 +41,13 @@ export function optimKernels(addon: NativeAddon): tf.KernelConfig[] {
   };
 
   const sgd: tf.KernelFunc = ({ inputs, backend, attrs }) => {
-    const a = attrs as unknown as optim.SGDUpdateAttrs;
+    const a = attrs as unknown as SGDUpdateAttrs;
     const b = backend as unknown as Parameters<typeof floats>[0];
     const { param, grad, momentumBuffer } = inputs as Record<string, tf.TensorInfo | undefined>;
     const p = param && floats(b, param);
     const g = grad && floats(b, grad);
     const prev = momentumBuffer ? floats(b, momentumBuffer) : undefined;
-    if (!param || !p || !g || (momentumBuffer && !prev)) throw missing(optim.SGD_UPDATE);
+    if (!param || !p || !g || (momentumBuffer && !prev)) throw missing(SGD_UPDATE);
     const outs = Array.from({ length: a.momentum !== 0 ? 2 : 1 }, () => uninitialised(p.length));
     addon.sgdUpdate(
       p,
@@ -54,7 +61,7 @@ export function optimKernels(addon: NativeAddon): tf.KernelConfig[] {
   };
 
   return [
-    { kernelName: optim.ADAM_UPDATE, backendName: 'native', kernelFunc: adam },
-    { kernelName: optim.SGD_UPDATE, backendName: 'native', kernelFunc: sgd },
+    { kernelName: ADAM_UPDATE, backendName: 'native', kernelFunc: adam },
+    { kernelName: SGD_UPDATE, backendName: 'native', kernelFunc: sgd },
   ];
 }

@@ -1,9 +1,10 @@
 import { createRequire } from 'node:module';
+import { registerCpuKernels } from '../kernels/cpu-kernels.js';
 import { tf } from '../tf.js';
 import type { ConcreteBackend } from './backend-name.js';
-import { registerCpuKernels } from './cpu-kernels/index.js';
+import type { BackendThreads } from './backend-package.js';
 import { loadNative } from './native.js';
-import { loadWasm, wasmSetup } from './wasm.js';
+import { loadWasm, wasmThreads } from './wasm.js';
 
 /**
  * Everything trainkit knows about one backend: how to load it, what tfjs calls it once registered,
@@ -18,7 +19,7 @@ export interface BackendCandidate {
   /** Registers the backend with tfjs, or throws with the reason it cannot. */
   load(): Promise<void>;
   /** After it initialised: the threads its kernels run on, and why fewer than wanted, where trainkit decides that. */
-  threads?(): { threads: number; singleThreadReason?: string } | undefined;
+  threads?(): BackendThreads | undefined;
 }
 
 async function importOptional(pkg: string): Promise<void> {
@@ -65,9 +66,10 @@ export const candidates: readonly BackendCandidate[] = [
   {
     name: 'wasm',
     tfName: 'wasm',
-    installHint: 'reinstall @trainkit/core so that @tensorflow/tfjs-backend-wasm and its .wasm files are present',
+    installHint:
+      "list @trainkit/backend-wasm in your app's dependencies (it brings @tensorflow/tfjs-backend-wasm and its .wasm files)",
     load: loadWasm,
-    threads: wasmSetup,
+    threads: wasmThreads,
   },
   {
     name: 'cpu',

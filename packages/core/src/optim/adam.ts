@@ -1,7 +1,7 @@
+import { type AdamUpdateAttrs, adamUpdateOp } from '../kernels/adam-update.js';
 import type { Parameter } from '../nn/parameter.js';
 import { tf } from '../tf.js';
-import { ADAM_UPDATE, type AdamUpdateAttrs } from './kernels/adam-update-kernel.js';
-import { runFusedUpdate } from './kernels/optimizer-kernels.js';
+import { fusedUpdate } from './fused-update.js';
 import { type BaseOptions, Optimizer, type ParamGroup, type ParamGroupInit, type ParamState } from './optimizer.js';
 
 export interface AdamOptions extends BaseOptions {
@@ -20,7 +20,8 @@ export interface AdamOptions extends BaseOptions {
  *   m ← β₁m + (1 - β₁)g;  v ← β₂v + (1 - β₂)g²;  v̂ ← max(v̂, v) with amsgrad, else v̂ = v
  *   θ ← θ - (γ / (1 - β₁ᵗ))·m / (√v̂ / √(1 - β₂ᵗ) + ε)
  *
- * On the cpu and wasm backends the update runs as one fused kernel per parameter (kernels/adam-update-kernel.ts).
+ * Where the backend has the fused kernel (kernels/adam-update.ts: cpu, wasm, native) the update runs as one kernel per
+ * parameter.
  */
 export class Adam extends Optimizer<AdamOptions> {
   /** AdamW's decoupled weight decay, θ ← θ(1 - γλ), instead of Adam's L2 term in the gradient. */
@@ -53,52 +54,66 @@ export class Adam extends Optimizer<AdamOptions> {
     const [beta1, beta2] = betas;
     const step = ((state.step as number | undefined) ?? 0) + 1;
     this.setState(state, 'step', step);
-    const fused = runFusedUpdate(
-      ADAM_UPDATE,
-      {
-        param,
-        grad,
-        expAvg: this.stateTensor(state, 'exp_avg') ?? tf.zerosLike(param),
-        expAvgSq: this.stateTensor(state, 'exp_avg_sq') ?? tf.zerosLike(param),
-        ...(amsgrad ? { maxExpAvgSq: this.stateTensor(state, 'max_exp_avg_sq') ?? tf.zerosLike(param) } : {}),
-      },
-      {
-        lr,
-        beta1,
-        beta2,
-        eps,
-        weightDecay,
-        step,
-        amsgrad,
-        maximize,
-        decoupled: this.decoupledWeightDecay,
-      } satisfies AdamUpdateAttrs,
-    );
-    if (fused) {
-      const [next, m, v, vMax] = fused as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor?];
-      this.setState(state, 'exp_avg', m);
-      this.setState(state, 'exp_avg_sq', v);
-      if (vMax) this.setState(state, 'max_exp_avg_sq', vMax);
-      return next;
-    }
-    let g = maximize ? tf.neg(grad) : grad;
-    let p = param;
-    if (this.decoupledWeightDecay) p = tf.mul(p, 1 - lr * weightDecay);
-    else if (weightDecay !== 0) g = tf.add(g, tf.mul(param, weightDecay));
-    const m = tf.add(tf.mul(this.stateTensor(state, 'exp_avg') ?? tf.zerosLike(param), beta1), tf.mul(g, 1 - beta1));
-    const v = tf.add(
-      tf.mul(this.stateTensor(state, 'exp_avg_sq') ?? tf.zerosLike(param), beta2),
-      tf.mul(tf.square(g), 1 - beta2),
-    );
-    this.setState(state, 'exp_avg', m);
-    this.setState(state, 'exp_avg_sq', v);
-    let vHat = v;
-    if (amsgrad) {
-      vHat = tf.maximum(this.stateTensor(state, 'max_exp_avg_sq') ?? tf.zerosLike(param), v);
-      this.setState(state, 'max_exp_avg_sq', vHat);
-    }
-    const stepSize = lr / (1 - beta1 ** step);
-    const denom = tf.add(tf.div(tf.sqrt(vHat), Math.sqrt(1 - beta2 ** step)), eps);
-    return tf.sub(p, tf.mul(tf.div(m, denom), stepSize));
+    const hyper: AdamUpdateAttrs = {
+      lr,
+      beta1,
+      beta2,
+      eps,
+      weightDecay,
+      step,
+      amsgrad,
+      maximize,
+      decoupled: this.decoupledWeightDecay,
+    };
+    const moments: AdamMoments = {
+      expAvg: this.stateTensor(state, 'exp_avg') ?? tf.zerosLike(param),
+      expAvgSq: this.stateTensor(state, 'exp_avg_sq') ?? tf.zerosLike(param),
+      ...(amsgrad ? { maxExpAvgSq: this.stateTensor(state, 'max_exp_avg_sq') ?? tf.zerosLike(param) } : {}),
+    };
+    const next = fusedAdam(param, grad, moments, hyper) ?? singleTensorAdam(param, grad, moments, hyper);
+    this.setState(state, 'exp_avg', next.expAvg);
+    this.setState(state, 'exp_avg_sq', next.expAvgSq);
+    if (next.maxExpAvgSq) this.setState(state, 'max_exp_avg_sq', next.maxExpAvgSq);
+    return next.param;
   }
+}
+
+/** Adam's state of one parameter: the moments, and with amsgrad the running maximum of the second. */
+interface AdamMoments {
+  expAvg: tf.Tensor;
+  expAvgSq: tf.Tensor;
+  maxExpAvgSq?: tf.Tensor;
+}
+
+/** The update op by op (PyTorch's `_single_tensor_adam`): the formula above, once. */
+function singleTensorAdam(
+  param: tf.Tensor,
+  grad: tf.Tensor,
+  { expAvg, expAvgSq, maxExpAvgSq }: AdamMoments,
+  h: AdamUpdateAttrs,
+): AdamMoments & { param: tf.Tensor } {
+  let g = h.maximize ? tf.neg(grad) : grad;
+  let p = param;
+  if (h.decoupled) p = tf.mul(p, 1 - h.lr * h.weightDecay);
+  else if (h.weightDecay !== 0) g = tf.add(g, tf.mul(param, h.weightDecay));
+  const m = tf.add(tf.mul(expAvg, h.beta1), tf.mul(g, 1 - h.beta1));
+  const v = tf.add(tf.mul(expAvgSq, h.beta2), tf.mul(tf.square(g), 1 - h.beta2));
+  const vMax = maxExpAvgSq ? tf.maximum(maxExpAvgSq, v) : undefined;
+  const stepSize = h.lr / (1 - h.beta1 ** h.step);
+  const denom = tf.add(tf.div(tf.sqrt(vMax ?? v), Math.sqrt(1 - h.beta2 ** h.step)), h.eps);
+  const next = tf.sub(p, tf.mul(tf.div(m, denom), stepSize));
+  return { param: next, expAvg: m, expAvgSq: v, ...(vMax ? { maxExpAvgSq: vMax } : {}) };
+}
+
+/** The same update as one kernel (PyTorch's `_fused_adam`), or undefined where the backend has none. */
+function fusedAdam(
+  param: tf.Tensor,
+  grad: tf.Tensor,
+  moments: AdamMoments,
+  h: AdamUpdateAttrs,
+): (AdamMoments & { param: tf.Tensor }) | undefined {
+  const out = fusedUpdate(adamUpdateOp, { param, grad, ...moments }, h);
+  if (!out) return undefined;
+  const [next, expAvg, expAvgSq, maxExpAvgSq] = out as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor?];
+  return { param: next, expAvg, expAvgSq, ...(maxExpAvgSq ? { maxExpAvgSq } : {}) };
 }

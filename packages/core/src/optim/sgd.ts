@@ -1,7 +1,7 @@
+import { type SGDUpdateAttrs, sgdUpdateOp } from '../kernels/sgd-update.js';
 import type { Parameter } from '../nn/parameter.js';
 import { tf } from '../tf.js';
-import { runFusedUpdate } from './kernels/optimizer-kernels.js';
-import { SGD_UPDATE, type SGDUpdateAttrs } from './kernels/sgd-update-kernel.js';
+import { fusedUpdate } from './fused-update.js';
 import { type BaseOptions, Optimizer, type ParamGroup, type ParamGroupInit, type ParamState } from './optimizer.js';
 
 export interface SGDOptions extends BaseOptions {
@@ -19,8 +19,8 @@ export interface SGDOptions extends BaseOptions {
  *   b ← g on the first step, else μb + (1 - τ)g  (momentum μ ≠ 0, dampening τ)
  *   g ← g + μb (nesterov) or b;  θ ← θ - γg
  *
- * The momentum buffer is stored as `momentum_buffer` (null while momentum is 0, as PyTorch stores None). On the cpu
- * and wasm backends the update runs as one fused kernel per parameter (kernels/sgd-update-kernel.ts).
+ * The momentum buffer is stored as `momentum_buffer` (null while momentum is 0, as PyTorch stores None). Where the
+ * backend has the fused kernel (kernels/sgd-update.ts: cpu, wasm, native) the update runs as one kernel per parameter.
  */
 export class SGD extends Optimizer<SGDOptions> {
   constructor(
@@ -44,30 +44,41 @@ export class SGD extends Optimizer<SGDOptions> {
 
   protected update(param: tf.Tensor, grad: tf.Tensor, group: ParamGroup<SGDOptions>, state: ParamState): tf.Tensor {
     const { lr, momentum, dampening, weightDecay, nesterov, maximize } = group;
-    const prevBuf = momentum !== 0 ? this.stateTensor(state, 'momentum_buffer') : undefined;
-    const fused = runFusedUpdate(SGD_UPDATE, { param, grad, ...(prevBuf ? { momentumBuffer: prevBuf } : {}) }, {
-      lr,
-      momentum,
-      dampening,
-      weightDecay,
-      nesterov,
-      maximize,
-    } satisfies SGDUpdateAttrs);
-    if (fused) {
-      const [next, buf] = fused as [tf.Tensor, tf.Tensor?];
-      this.setState(state, 'momentum_buffer', buf ?? null);
-      return next;
-    }
-    let d = maximize ? tf.neg(grad) : grad;
-    if (weightDecay !== 0) d = tf.add(d, tf.mul(param, weightDecay));
-    if (momentum !== 0) {
-      const prev = this.stateTensor(state, 'momentum_buffer');
-      const buf = prev ? tf.add(tf.mul(prev, momentum), tf.mul(d, 1 - dampening)) : tf.clone(d);
-      this.setState(state, 'momentum_buffer', buf);
-      d = nesterov ? tf.add(d, tf.mul(buf, momentum)) : buf;
-    } else {
-      this.setState(state, 'momentum_buffer', null);
-    }
-    return tf.sub(param, tf.mul(d, lr));
+    const hyper: SGDUpdateAttrs = { lr, momentum, dampening, weightDecay, nesterov, maximize };
+    const buf = momentum !== 0 ? this.stateTensor(state, 'momentum_buffer') : undefined;
+    const next = fusedSgd(param, grad, buf, hyper) ?? singleTensorSgd(param, grad, buf, hyper);
+    this.setState(state, 'momentum_buffer', next.momentumBuffer);
+    return next.param;
   }
+}
+
+/** One parameter's new value and momentum buffer (null without momentum). */
+interface SGDStep {
+  param: tf.Tensor;
+  momentumBuffer: tf.Tensor | null;
+}
+
+/** The update op by op (PyTorch's `_single_tensor_sgd`): the formula above, once. */
+function singleTensorSgd(param: tf.Tensor, grad: tf.Tensor, buf: tf.Tensor | undefined, h: SGDUpdateAttrs): SGDStep {
+  let d = h.maximize ? tf.neg(grad) : grad;
+  if (h.weightDecay !== 0) d = tf.add(d, tf.mul(param, h.weightDecay));
+  let momentumBuffer: tf.Tensor | null = null;
+  if (h.momentum !== 0) {
+    momentumBuffer = buf ? tf.add(tf.mul(buf, h.momentum), tf.mul(d, 1 - h.dampening)) : tf.clone(d);
+    d = h.nesterov ? tf.add(d, tf.mul(momentumBuffer, h.momentum)) : momentumBuffer;
+  }
+  return { param: tf.sub(param, tf.mul(d, h.lr)), momentumBuffer };
+}
+
+/** The same update as one kernel (PyTorch's `_fused_sgd`), or undefined where the backend has none. */
+function fusedSgd(
+  param: tf.Tensor,
+  grad: tf.Tensor,
+  buf: tf.Tensor | undefined,
+  h: SGDUpdateAttrs,
+): SGDStep | undefined {
+  const out = fusedUpdate(sgdUpdateOp, { param, grad, ...(buf ? { momentumBuffer: buf } : {}) }, h);
+  if (!out) return undefined;
+  const [next, momentumBuffer] = out as [tf.Tensor, tf.Tensor?];
+  return { param: next, momentumBuffer: momentumBuffer ?? null };
 }

@@ -1,6 +1,6 @@
+import { batchNormTrainKernel, canBatchNormTrain } from '../../kernels/batch-norm-train.js';
 import { tf } from '../../tf.js';
 import { formatShape } from '../module-error.js';
-import { batchNormTrainKernel, canBatchNormTrain } from './batch-norm-kernel.js';
 import { isOptions } from './options.js';
 import { ShapeError } from './shape-error.js';
 

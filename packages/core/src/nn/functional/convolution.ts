@@ -1,6 +1,6 @@
+import { conv2dBias } from '../../kernels/conv2d-bias.js';
 import { tf } from '../../tf.js';
 import { formatShape } from '../module-error.js';
-import { conv2dBias } from './conv2d-bias.js';
 import { type Shaped, toNCHW, toNHWC } from './layout.js';
 import { fmt } from './padding.js';
 import { ShapeError } from './shape-error.js';

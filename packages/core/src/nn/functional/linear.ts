@@ -1,6 +1,6 @@
+import { linearBias } from '../../kernels/linear-bias.js';
 import { tf } from '../../tf.js';
 import { formatShape } from '../module-error.js';
-import { linearBias } from './linear-bias.js';
 import { ShapeError } from './shape-error.js';
 
 /**

@@ -1,7 +1,7 @@
+import { crossEntropyKernel, hasCrossEntropyKernel } from '../../kernels/cross-entropy.js';
 import { tf } from '../../tf.js';
 import { formatShape } from '../module-error.js';
 import { checkClassTargetShape, checkClassTargets, checkClassWeight, classesLast } from './class-targets.js';
-import { crossEntropyKernel, hasCrossEntropyKernel } from './cross-entropy-kernel.js';
 import { Loss } from './loss.js';
 import { checkFloat } from './loss-checks.js';
 import { nllPerElement, weightedReduce } from './nll.js';

@@ -1,1 +1,0 @@
-export { CPU_KERNELS, registerCpuKernels, registeredCpuKernels, unregisterCpuKernels } from './register-cpu-kernels.js';

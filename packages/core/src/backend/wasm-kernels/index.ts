@@ -1,6 +1,0 @@
-export {
-  registeredWasmKernels,
-  registerWasmKernels,
-  unregisterWasmKernels,
-  WASM_KERNELS,
-} from './register-wasm-kernels.js';
