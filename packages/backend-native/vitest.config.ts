@@ -21,7 +21,7 @@ const CONFORMANCE = [
   'losses',
   'optim',
   'optim-kernels',
-  'sequential-channels-last',
+  'sequential',
   'state',
 ];
 const addonBuilt =
