@@ -20,7 +20,7 @@ const CONFORMANCE = [
   'losses',
   'optim',
   'optim-kernels',
-  'sequential-channels-last',
+  'sequential',
   'state',
 ];
 // The same for the tutorial networks' suites in @trainkit/test-models (PyTorch's forward, gradients and state dicts).

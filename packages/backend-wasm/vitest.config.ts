@@ -19,8 +19,9 @@ const CONFORMANCE = [
   'losses',
   'optim',
   'optim-kernels',
-  'sequential-channels-last',
+  'sequential',
   'state',
+  'transpose-elision',
 ];
 
 // The same for the tutorial networks' suites in @trainkit/test-models (PyTorch's forward, gradients and state dicts).

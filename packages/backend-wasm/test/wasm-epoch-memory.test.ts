@@ -1,6 +1,6 @@
 // Training on the wasm backend leaves nothing behind: tf.memory().numTensors (and the bytes they hold) are the same
 // after every epoch of optimizer.step(closure) plus a noGrad evaluation, with the fast paths in play (threads,
-// channels-last Sequential runs, fused optimizer kernels, shared Identity buffers).
+// transpose elision, fused optimizer kernels, shared Identity buffers).
 
 import { nn, noGrad, optim, tf, useBackend } from '@trainkit/core';
 import { tudui } from '@trainkit/test-models';

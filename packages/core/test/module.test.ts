@@ -180,4 +180,25 @@ describe('ModuleList and ModuleDict', () => {
     expect(() => m.blocks.forward()).toThrow(/ModuleList has no forward/);
     expect(m.toString()).toContain('(blocks): ModuleList(\n    (0): Affine(in_features=4, out_features=4)');
   });
+
+  it('ModuleDict reads its child registry: registerModule adds an entry, delete removes one', () => {
+    const heads = new nn.ModuleDict({ cls: new Affine(4, 3) });
+    const box = new Affine(4, 2);
+    heads.registerModule('box', box);
+    expect(heads.keys()).toEqual(['cls', 'box']);
+    expect(heads.get('box')).toBe(box);
+    expect(heads.size).toBe(2);
+    heads.set('cls', new Affine(4, 5));
+    expect(heads.keys()).toEqual(['cls', 'box']);
+    expect(heads.namedParameters().map(([n, p]) => `${n} ${p.shape}`)).toEqual([
+      'cls.weight 5,4',
+      'cls.bias 5',
+      'box.weight 2,4',
+      'box.bias 2',
+    ]);
+    heads.delete('cls');
+    expect(heads.entries()).toEqual([['box', box]]);
+    expect(heads.has('cls')).toBe(false);
+    expect(() => heads.delete('cls')).toThrow("ModuleDict: no submodule 'cls'");
+  });
 });

@@ -1,6 +1,7 @@
 import { quietCpuBanner, tf } from '../tf.js';
 import { BACKEND_NAMES, type BackendName, type ConcreteBackend, isBackendName } from './backend-name.js';
 import { type BackendCandidate, candidates } from './candidates.js';
+import { registerTransposeElision } from './transpose-elision.js';
 
 export interface BackendInfo {
   /** the trainkit name of the backend in use */
@@ -23,6 +24,7 @@ let current: BackendInfo | undefined;
 
 async function activate(candidate: BackendCandidate): Promise<void> {
   await candidate.load();
+  registerTransposeElision(candidate.tfName);
   const ok = await tf.setBackend(candidate.tfName);
   if (!ok) throw new Error(`${candidate.tfName}: tfjs could not initialise it`);
   await tf.ready();

@@ -17,12 +17,6 @@ export interface LoadStateDictResult {
 
 let callDepth = 0;
 const raisedIn = new WeakMap<object, Module>();
-let hooksOf: (m: Module) => number;
-
-/** Whether forward hooks or pre-hooks watch `m`: containers then call it through call(), never around it. */
-export function hasForwardHooks(m: Module): boolean {
-  return hooksOf(m) > 0;
-}
 
 /**
  * Base class for all layers and models, like torch.nn.Module. Submodules and parameters assigned to fields are
@@ -37,10 +31,6 @@ export abstract class Module {
   readonly #buffers = new Map<string, { tensor: tf.Tensor | null; persistent: boolean }>();
   readonly #forwardHooks = new Set<ForwardHook>();
   readonly #forwardPreHooks = new Set<ForwardPreHook>();
-
-  static {
-    hooksOf = (m) => m.#forwardHooks.size + m.#forwardPreHooks.size;
-  }
 
   abstract forward(...inputs: never[]): unknown;
 
@@ -96,9 +86,28 @@ export abstract class Module {
     if (!ok) throw new ModuleError(this, `expected input ${what}, got ${formatShape(input.shape)}`);
   }
 
+  /**
+   * Registers a child under `name`, as PyTorch's add_module: a new name goes last, an existing one is replaced in its
+   * place (the registry keeps insertion order, as PyTorch's OrderedDict `_modules`).
+   */
   registerModule(name: string, module: Module | null): void {
     this.#checkName(name);
     this.#modules.set(name, module);
+  }
+
+  /** registerModule under PyTorch's other name, add_module. */
+  addModule(name: string, module: Module | null): void {
+    this.registerModule(name, module);
+  }
+
+  /** Removes the child named `name`, registered or assigned to a field, as PyTorch's `del module.name`. */
+  protected deleteModule(name: string): void {
+    if (this.#modules.delete(name)) return;
+    if (Object.hasOwn(this, name) && (this as Record<string, unknown>)[name] instanceof Module) {
+      delete (this as Record<string, unknown>)[name];
+      return;
+    }
+    throw new Error(`${this.typeName}: no submodule '${name}'`);
   }
 
   registerParameter(name: string, param: Parameter | null): void {

@@ -1,37 +1,14 @@
-import { Module } from '../module.js';
+import type { Module } from '../module.js';
+import { ModuleSequence } from './module-sequence.js';
 
-/** Holds submodules in a list so their parameters are registered, like torch.nn.ModuleList; it has no forward. */
-export class ModuleList<M extends Module = Module> extends Module {
-  readonly #items: M[] = [];
-
+/**
+ * Holds submodules in a list so their parameters are registered, like torch.nn.ModuleList; it has no forward. Its
+ * items are its registered children, edited with append, extend, insert, set and delete (module-sequence.ts).
+ */
+export class ModuleList<M extends Module = Module> extends ModuleSequence<M> {
   constructor(modules: Iterable<M> = []) {
     super();
-    for (const m of modules) this.append(m);
-  }
-
-  append(module: M): this {
-    this.registerModule(String(this.#items.length), module);
-    this.#items.push(module);
-    return this;
-  }
-
-  extend(modules: Iterable<M>): this {
-    for (const m of modules) this.append(m);
-    return this;
-  }
-
-  get length(): number {
-    return this.#items.length;
-  }
-
-  at(i: number): M {
-    const m = this.#items.at(i);
-    if (!m) throw new RangeError(`ModuleList: index ${i} out of range for ${this.#items.length} modules`);
-    return m;
-  }
-
-  [Symbol.iterator](): Iterator<M> {
-    return this.#items[Symbol.iterator]();
+    this.extend(modules);
   }
 
   forward(): never {

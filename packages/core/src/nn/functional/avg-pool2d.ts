@@ -1,5 +1,5 @@
 import { tf } from '../../tf.js';
-import { nchwView, type Shaped, toNCHW, toNHWC, withBatchDim } from './layout.js';
+import { toNCHW, toNHWC, withBatchDim } from './layout.js';
 import { type IntOrPair, pair } from './ntuple.js';
 import { isOptions } from './options.js';
 import { checkPoolPadding } from './padding.js';
@@ -48,12 +48,6 @@ export function avgPool2d(
   return tf.tidy(() => withBatchDim(input, 4, (x) => toNCHW(avgPoolNHWC(toNHWC(x), g))));
 }
 
-/** avgPool2d on an NHWC activation [N, H, W, C], returning NHWC: Sequential's path between channels-last layers. */
-export function avgPool2dChannelsLast(xh: tf.Tensor4D, kernelSize: IntOrPair, o: AvgPool2dOptions): tf.Tensor4D {
-  const g = avgPoolArgs(nchwView(xh), kernelSize, o);
-  return tf.tidy(() => avgPoolNHWC(xh, g));
-}
-
 interface AvgPoolGeometry {
   k: [number, number];
   s: [number, number];
@@ -63,7 +57,7 @@ interface AvgPoolGeometry {
   scale: Float32Array;
 }
 
-function avgPoolArgs(input: Shaped, kernelSize: IntOrPair, o: AvgPool2dOptions): AvgPoolGeometry {
+function avgPoolArgs(input: tf.Tensor, kernelSize: IntOrPair, o: AvgPool2dOptions): AvgPoolGeometry {
   checkImageInput('avg_pool2d', input);
   const k = pair(kernelSize, 'avg_pool2d kernel_size');
   const s = o.stride == null ? k : pair(o.stride, 'avg_pool2d stride');

@@ -45,8 +45,8 @@ export function batchNorm(
 }
 
 /**
- * batchNorm on an NHWC activation [N, H, W, C] (channels last), returning NHWC: Sequential's path between
- * channels-last layers. The statistics are the same per-channel ones; only the channel axis moves.
+ * batchNorm on an NHWC activation [N, H, W, C] (channels last), returning NHWC: BatchNorm2d's path into the
+ * one-kernel form, which normalises over the last axis. The statistics are the same per-channel ones.
  */
 export function batchNormChannelsLast(
   xh: tf.Tensor4D,
@@ -86,7 +86,7 @@ function normalizePerChannel(
           `expected more than 1 value per channel when training, got input ${formatShape(shape)}`,
         );
       }
-      // channels last (BatchNorm1d's [N, C], Sequential's NHWC runs): one kernel where the backend has it
+      // channels last (BatchNorm1d's [N, C], BatchNorm2d's transposed NCHW): one kernel where the backend has it
       if (channelAxis === input.rank - 1 && canBatchNormTrain(input, o.weight, o.bias)) {
         const { y, mean, variance } = batchNormTrainKernel(input, o.weight, o.bias, epsilon);
         updateRunning('running_mean', runningMean, mean, m);

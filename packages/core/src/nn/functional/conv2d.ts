@@ -1,6 +1,6 @@
 import { tf } from '../../tf.js';
-import { checkConvArgs, checkKernelFits, convolve2d, convolve2dChannelsLast } from './convolution.js';
-import { nchwView, type Shaped, withBatchDim } from './layout.js';
+import { checkConvArgs, checkKernelFits, convolve2d } from './convolution.js';
+import { withBatchDim } from './layout.js';
 import { type IntOrPair, pair } from './ntuple.js';
 import { isOptions } from './options.js';
 import { convPadding } from './padding.js';
@@ -35,18 +35,7 @@ export function conv2d(
   );
 }
 
-/** conv2d on an NHWC activation [N, H, W, C], returning NHWC: Sequential's path between channels-last layers. */
-export function conv2dChannelsLast(
-  xh: tf.Tensor4D,
-  weight: tf.Tensor,
-  bias: tf.Tensor | null | undefined,
-  o: Conv2dOptions,
-): tf.Tensor4D {
-  const a = conv2dArgs(nchwView(xh), weight, bias, o);
-  return tf.tidy(() => convolve2dChannelsLast(xh, weight, bias, a.stride, a.pads, a.dilation, a.groups));
-}
-
-function conv2dArgs(input: Shaped, weight: tf.Tensor, bias: tf.Tensor | null | undefined, o: Conv2dOptions) {
+function conv2dArgs(input: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null | undefined, o: Conv2dOptions) {
   const g = o.groups ?? 1;
   checkConvArgs('conv2d', input, weight, bias, g, ['H', 'W']);
   const kernel = weight.shape.slice(2);

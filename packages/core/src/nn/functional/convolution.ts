@@ -1,7 +1,7 @@
 import { conv2dBias } from '../../kernels/conv2d-bias.js';
 import { tf } from '../../tf.js';
 import { formatShape } from '../module-error.js';
-import { type Shaped, toNCHW, toNHWC } from './layout.js';
+import { toNCHW, toNHWC } from './layout.js';
 import { fmt } from './padding.js';
 import { ShapeError } from './shape-error.js';
 
@@ -11,7 +11,7 @@ import { ShapeError } from './shape-error.js';
  */
 export function checkConvArgs(
   op: string,
-  input: Shaped,
+  input: tf.Tensor,
   weight: tf.Tensor,
   bias: tf.Tensor | null | undefined,
   groups: number,
@@ -45,7 +45,7 @@ export function checkConvArgs(
 /** Throws unless the (dilated) kernel fits in the padded input along every spatial dimension. */
 export function checkKernelFits(
   op: string,
-  input: Shaped,
+  input: tf.Tensor,
   kernel: readonly number[],
   dilation: readonly number[],
   pads: readonly (readonly [number, number])[],
@@ -90,7 +90,7 @@ function dilateAxis(w: tf.Tensor, axis: number, d: number): tf.Tensor {
 
 /**
  * The 2-d convolution behind conv1d and conv2d, on checked arguments: x [N, C, H, W], w [out, C/groups, kH, kW].
- * Runs NHWC with an HWIO filter as tfjs wants (convolve2dChannelsLast).
+ * Runs NHWC with an HWIO filter as tfjs wants (convolveNHWC).
  */
 export function convolve2d(
   x: tf.Tensor,
@@ -101,17 +101,17 @@ export function convolve2d(
   dilation: readonly number[],
   groups: number,
 ): tf.Tensor4D {
-  return toNCHW(convolve2dChannelsLast(toNHWC(x), w, bias, stride, pads, dilation, groups));
+  return toNCHW(convolveNHWC(toNHWC(x), w, bias, stride, pads, dilation, groups));
 }
 
 /**
- * The same convolution on an NHWC activation xh [N, H, W, C], returning NHWC. groups = C runs depthwise
+ * The same convolution on xh [N, H, W, C], returning NHWC. groups = C runs depthwise
  * (out = C·multiplier, PyTorch's channel order is tfjs's), other groups run per group and concatenate. groups = 1
  * with a bias runs as one kernel, conv2dBias, and not as tfjs's fused conv2d: that one's gradient is a customGrad that
  * computes every input's gradient, including the first layer's input gradient that nothing needs (20 ms of the CIFAR
  * net's step on wasm); conv2dBias's gradient computes only the ones the tape asks for.
  */
-export function convolve2dChannelsLast(
+function convolveNHWC(
   xh: tf.Tensor4D,
   w: tf.Tensor,
   bias: tf.Tensor | null | undefined,

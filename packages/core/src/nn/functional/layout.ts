@@ -14,15 +14,3 @@ export const toNHWC = (x: tf.Tensor): tf.Tensor4D => tf.transpose(x, [0, 2, 3, 1
 
 /** Back from NHWC to PyTorch's NCHW. */
 export const toNCHW = (x: tf.Tensor): tf.Tensor4D => tf.transpose(x, [0, 3, 1, 2]) as tf.Tensor4D;
-
-/** What the argument checks read of an input: a tensor, or the NCHW shape an NHWC activation stands for. */
-export interface Shaped {
-  readonly rank: number;
-  readonly shape: readonly number[];
-}
-
-/** The NCHW shape that an NHWC activation [N, H, W, C] holds, for checks and errors in PyTorch's terms. */
-export function nchwView(xh: tf.Tensor4D): Shaped {
-  const [n, h, w, c] = xh.shape;
-  return { rank: 4, shape: [n, c, h, w] };
-}

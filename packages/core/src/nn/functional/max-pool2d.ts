@@ -1,5 +1,5 @@
 import { tf } from '../../tf.js';
-import { nchwView, type Shaped, toNCHW, toNHWC, withBatchDim } from './layout.js';
+import { toNCHW, toNHWC, withBatchDim } from './layout.js';
 import { type IntOrPair, pair } from './ntuple.js';
 import { isOptions } from './options.js';
 import { checkPoolPadding } from './padding.js';
@@ -35,12 +35,6 @@ export function maxPool2d(
   return tf.tidy(() => withBatchDim(input, 4, (x) => toNCHW(maxPoolNHWC(toNHWC(x), g))));
 }
 
-/** maxPool2d on an NHWC activation [N, H, W, C], returning NHWC: Sequential's path between channels-last layers. */
-export function maxPool2dChannelsLast(xh: tf.Tensor4D, kernelSize: IntOrPair, o: MaxPool2dOptions): tf.Tensor4D {
-  const g = maxPoolArgs(nchwView(xh), kernelSize, o);
-  return tf.tidy(() => maxPoolNHWC(xh, g));
-}
-
 interface MaxPoolGeometry {
   k: [number, number];
   s: [number, number];
@@ -49,7 +43,7 @@ interface MaxPoolGeometry {
   pads: [number, number][];
 }
 
-function maxPoolArgs(input: Shaped, kernelSize: IntOrPair, o: MaxPool2dOptions): MaxPoolGeometry {
+function maxPoolArgs(input: tf.Tensor, kernelSize: IntOrPair, o: MaxPool2dOptions): MaxPoolGeometry {
   checkImageInput('max_pool2d', input);
   const k = pair(kernelSize, 'max_pool2d kernel_size');
   const s = o.stride == null ? k : pair(o.stride, 'max_pool2d stride');

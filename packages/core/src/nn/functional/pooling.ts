@@ -1,10 +1,10 @@
+import type { tf } from '../../tf.js';
 import { formatShape } from '../module-error.js';
-import type { Shaped } from './layout.js';
 import { fmt, poolOutputSize } from './padding.js';
 import { ShapeError } from './shape-error.js';
 
 /** Throws unless `input` is [N, C, H, W] or an unbatched [C, H, W]. */
-export function checkImageInput(op: string, input: Shaped): void {
+export function checkImageInput(op: string, input: tf.Tensor): void {
   if (input.rank !== 4 && input.rank !== 3) {
     throw new ShapeError(op, `expected input [N, C, H, W] or [C, H, W], got ${formatShape(input.shape)}`);
   }
@@ -17,7 +17,7 @@ export function checkImageInput(op: string, input: Shaped): void {
  */
 export function poolGeometry(
   op: string,
-  input: Shaped,
+  input: tf.Tensor,
   kernel: readonly number[],
   stride: readonly number[],
   padding: readonly number[],

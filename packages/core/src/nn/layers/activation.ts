@@ -1,5 +1,4 @@
 import type { tf } from '../../tf.js';
-import { forwardChannelsLast } from '../channels-last.js';
 import { type GeluApproximate, gelu, leakyRelu, relu, sigmoid, tanh } from '../functional/activations.js';
 import { isOptions } from '../functional/options.js';
 import { logSoftmax, softmax } from '../functional/softmax.js';
@@ -12,10 +11,6 @@ import { pyFloat } from './py-float.js';
 export class ReLU extends Module {
   forward(input: tf.Tensor): tf.Tensor {
     return relu(input);
-  }
-
-  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
-    return relu(xh) as tf.Tensor4D;
   }
 }
 
@@ -34,10 +29,6 @@ export class LeakyReLU extends Module {
     return leakyRelu(input, this.negativeSlope);
   }
 
-  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
-    return leakyRelu(xh, this.negativeSlope) as tf.Tensor4D;
-  }
-
   override extraRepr(): string {
     return `negative_slope=${pyFloat(this.negativeSlope)}`;
   }
@@ -48,20 +39,12 @@ export class Sigmoid extends Module {
   forward(input: tf.Tensor): tf.Tensor {
     return sigmoid(input);
   }
-
-  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
-    return sigmoid(xh) as tf.Tensor4D;
-  }
 }
 
 /** tanh(x), as torch.nn.Tanh. */
 export class Tanh extends Module {
   forward(input: tf.Tensor): tf.Tensor {
     return tanh(input);
-  }
-
-  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
-    return tanh(xh) as tf.Tensor4D;
   }
 }
 
@@ -81,10 +64,6 @@ export class GELU extends Module {
 
   forward(input: tf.Tensor): tf.Tensor {
     return gelu(input, this.approximate);
-  }
-
-  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
-    return gelu(xh, this.approximate) as tf.Tensor4D;
   }
 
   override extraRepr(): string {

@@ -1,6 +1,5 @@
 import type { tf } from '../../tf.js';
-import { forwardChannelsLast } from '../channels-last.js';
-import { type AvgPool2dOptions, avgPool2d, avgPool2dChannelsLast } from '../functional/avg-pool2d.js';
+import { type AvgPool2dOptions, avgPool2d } from '../functional/avg-pool2d.js';
 import type { IntOrPair } from '../functional/ntuple.js';
 import { isOptions } from '../functional/options.js';
 import { Module } from '../module.js';
@@ -34,13 +33,6 @@ export class AvgPool2d extends Module {
     const { stride, padding, ceilMode, countIncludePad, divisorOverride } = this;
     return asLayer(this, () =>
       avgPool2d(input, this.kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride }),
-    );
-  }
-
-  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
-    const { stride, padding, ceilMode, countIncludePad, divisorOverride } = this;
-    return asLayer(this, () =>
-      avgPool2dChannelsLast(xh, this.kernelSize, { stride, padding, ceilMode, countIncludePad, divisorOverride }),
     );
   }
 

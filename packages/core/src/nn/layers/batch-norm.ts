@@ -1,7 +1,7 @@
+import { canBatchNormTrain } from '../../kernels/batch-norm-train.js';
 import { tf } from '../../tf.js';
-import { forwardChannelsLast } from '../channels-last.js';
 import { batchNorm, batchNormChannelsLast, type BatchNormOptions as NormOptions } from '../functional/batch-norm.js';
-import { nchwView, type Shaped } from '../functional/layout.js';
+import { toNCHW, toNHWC } from '../functional/layout.js';
 import { Module } from '../module.js';
 import { formatShape, ModuleError } from '../module-error.js';
 import { Parameter } from '../parameter.js';
@@ -58,9 +58,9 @@ export abstract class BatchNorm extends Module {
   }
 
   /** Throws a ModuleError unless the input has this layer's rank and numFeatures channels. */
-  protected abstract checkInput(input: Shaped): void;
+  protected abstract checkInput(input: tf.Tensor): void;
 
-  protected badInput(expected: string, input: Shaped): ModuleError {
+  protected badInput(expected: string, input: tf.Tensor): ModuleError {
     return new ModuleError(this, `expected input ${expected}, got ${formatShape(input.shape)}`);
   }
 
@@ -109,7 +109,7 @@ export abstract class BatchNorm extends Module {
 
 /** Batch normalisation of [N, C] or [N, C, L] inputs, as torch.nn.BatchNorm1d. */
 export class BatchNorm1d extends BatchNorm {
-  protected checkInput(input: Shaped): void {
+  protected checkInput(input: tf.Tensor): void {
     if ((input.rank !== 2 && input.rank !== 3) || input.shape[1] !== this.numFeatures) {
       throw this.badInput(`[N, ${this.numFeatures}] or [N, ${this.numFeatures}, L]`, input);
     }
@@ -118,16 +118,23 @@ export class BatchNorm1d extends BatchNorm {
 
 /** Batch normalisation of [N, C, H, W] images, as torch.nn.BatchNorm2d. */
 export class BatchNorm2d extends BatchNorm {
-  protected checkInput(input: Shaped): void {
+  protected checkInput(input: tf.Tensor): void {
     if (input.rank !== 4 || input.shape[1] !== this.numFeatures) {
       throw this.badInput(`[N, ${this.numFeatures}, H, W]`, input);
     }
   }
 
-  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
-    this.checkInput(nchwView(xh));
-    return this.normalize((running, o) =>
-      batchNormChannelsLast(xh, running('running_mean'), running('running_var'), o),
-    );
+  /**
+   * In training, where the backend has the one-kernel batch norm (BATCH_NORM_TRAIN), which reads channels last, the
+   * NCHW input is transposed into it and back, as convolution and pooling transpose around tfjs's NHWC kernels.
+   */
+  override forward(input: tf.Tensor): tf.Tensor {
+    this.checkInput(input);
+    return this.normalize((running, o) => {
+      const mean = running('running_mean');
+      const variance = running('running_var');
+      if (!o.training || !canBatchNormTrain(input, o.weight, o.bias)) return batchNorm(input, mean, variance, o);
+      return tf.tidy(() => toNCHW(batchNormChannelsLast(toNHWC(input), mean, variance, o)));
+    });
   }
 }

@@ -1,6 +1,5 @@
 import type { tf } from '../../tf.js';
-import { forwardChannelsLast } from '../channels-last.js';
-import { conv2d, conv2dChannelsLast } from '../functional/conv2d.js';
+import { conv2d } from '../functional/conv2d.js';
 import type { IntOrPair } from '../functional/ntuple.js';
 import { ConvNd, type ConvOptions } from './conv.js';
 import { asLayer } from './layer-errors.js';
@@ -18,10 +17,6 @@ export class Conv2d extends ConvNd {
 
   forward(input: tf.Tensor): tf.Tensor {
     return asLayer(this, () => conv2d(input, this.weight.data, this.bias?.data, this.#options()));
-  }
-
-  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
-    return asLayer(this, () => conv2dChannelsLast(xh, this.weight.data, this.bias?.data, this.#options()));
   }
 
   #options() {

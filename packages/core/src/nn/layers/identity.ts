@@ -1,5 +1,4 @@
 import type { tf } from '../../tf.js';
-import { forwardChannelsLast } from '../channels-last.js';
 import { Module } from '../module.js';
 
 /** Returns its input, as torch.nn.Identity: a placeholder that keeps a model's layer numbering. */
@@ -11,9 +10,5 @@ export class Identity extends Module {
 
   forward(input: tf.Tensor): tf.Tensor {
     return input;
-  }
-
-  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
-    return xh;
   }
 }

@@ -1,6 +1,5 @@
 import type { tf } from '../../tf.js';
-import { forwardChannelsLast } from '../channels-last.js';
-import { type MaxPool2dOptions, maxPool2d, maxPool2dChannelsLast } from '../functional/max-pool2d.js';
+import { type MaxPool2dOptions, maxPool2d } from '../functional/max-pool2d.js';
 import type { IntOrPair } from '../functional/ntuple.js';
 import { isOptions } from '../functional/options.js';
 import { Module } from '../module.js';
@@ -32,11 +31,6 @@ export class MaxPool2d extends Module {
   forward(input: tf.Tensor): tf.Tensor {
     const { stride, padding, dilation, ceilMode } = this;
     return asLayer(this, () => maxPool2d(input, this.kernelSize, { stride, padding, dilation, ceilMode }));
-  }
-
-  [forwardChannelsLast](xh: tf.Tensor4D): tf.Tensor4D {
-    const { stride, padding, dilation, ceilMode } = this;
-    return asLayer(this, () => maxPool2dChannelsLast(xh, this.kernelSize, { stride, padding, dilation, ceilMode }));
   }
 
   override extraRepr(): string {
