@@ -7,6 +7,10 @@ export {
 export { crossEntropyCpuKernel, crossEntropyGradCpuKernel } from './backend/cpu-kernels/cross-entropy.js';
 export * from './backend/index.js';
 export {
+  CONV2D_BACKPROP_FILTER_BIAS,
+  type Conv2DBackpropFilterBiasAttrs,
+} from './kernels/conv2d-backprop-filter-bias.js';
+export {
   BATCH_NORM_GRAD_INPUT,
   BATCH_NORM_GRAD_WEIGHT,
   BATCH_NORM_TRAIN,

@@ -1,4 +1,8 @@
 import {
+  CONV2D_BACKPROP_FILTER_BIAS,
+  conv2dBackpropFilterBiasCpuKernel,
+} from '../../kernels/conv2d-backprop-filter-bias.js';
+import {
   BATCH_NORM_GRAD_INPUT,
   BATCH_NORM_GRAD_WEIGHT,
   BATCH_NORM_TRAIN,
@@ -24,6 +28,7 @@ type CpuKernel =
 export const CPU_KERNELS: readonly CpuKernel[] = [
   { name: tf.Conv2DBackpropFilter, role: 'replace', make: makeConv2DBackpropFilter },
   { name: CONV2D_BIAS, role: 'own', kernelFunc: conv2dBias },
+  { name: CONV2D_BACKPROP_FILTER_BIAS, role: 'own', kernelFunc: conv2dBackpropFilterBiasCpuKernel },
   { name: LINEAR_BIAS, role: 'own', kernelFunc: linearBias },
   { name: CROSS_ENTROPY, role: 'own', kernelFunc: crossEntropyCpuKernel },
   { name: CROSS_ENTROPY_GRAD, role: 'own', kernelFunc: crossEntropyGradCpuKernel },

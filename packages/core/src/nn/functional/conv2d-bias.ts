@@ -1,3 +1,4 @@
+import { CONV2D_BACKPROP_FILTER_BIAS } from '../../kernels/conv2d-backprop-filter-bias.js';
 import { tf } from '../../tf.js';
 
 /**
@@ -18,10 +19,13 @@ export interface Conv2DBiasAttrs {
 }
 
 /**
- * Lazy closures, unlike tfjs's fused conv2d, whose customGrad computes dx, dW and db whenever any is wanted: the tape
- * calls only the closures of inputs that lead to what is differentiated, so the first layer's dx never runs.
- *   dx = Conv2DBackpropInput(dy, W)   dW = Conv2DBackpropFilter(x, dy)   db = Σ_{n,h,w} dy
- * dimRoundingMode goes to both kernels (tfjs's Conv2D gradient drops it), so that 'ceil' shapes agree with dy's.
+ * Lazy closures for dx, unlike tfjs's fused conv2d, whose customGrad computes dx, dW and db whenever any is wanted:
+ * the tape calls only the closures of inputs that lead to what is differentiated, so the first layer's dx never runs.
+ *   dx = Conv2DBackpropInput(dy, W)   [dW, db] = Conv2DBackpropFilterBias(x, dy)
+ * dW and db come from one kernel where the backend registers it (one pass over dy), else from Conv2DBackpropFilter
+ * and Σ_{n,h,w} dy. That kernel runs when the tape reaches this node, not in a closure: each closure runs in a scope
+ * of its own, and the output no closure claims (a frozen bias) must be left to the backward pass's scope to dispose.
+ * dimRoundingMode goes to every kernel (tfjs's Conv2D gradient drops it), so that 'ceil' shapes agree with dy's.
  */
 const conv2dBiasGrad: tf.GradConfig = {
   kernelName: CONV2D_BIAS,
@@ -36,14 +40,16 @@ const conv2dBiasGrad: tf.GradConfig = {
     }
     const conv = { strides, pad, dataFormat: 'NHWC', dimRoundingMode } as const;
     const run = (name: string, inputs: tf.NamedTensorMap, extra: tf.NamedAttrMap) =>
-      tf.engine().runKernel(name, inputs, { ...conv, ...extra } as unknown as tf.NamedAttrMap) as tf.Tensor;
+      tf.engine().runKernel(name, inputs, { ...conv, ...extra } as unknown as tf.NamedAttrMap);
+    const backpropFilter = { filterShape: filter.shape };
+    const both = tf.getKernel(CONV2D_BACKPROP_FILTER_BIAS, tf.getBackend())
+      ? (run(CONV2D_BACKPROP_FILTER_BIAS, { x, dy: dy as tf.Tensor }, backpropFilter) as tf.Tensor[])
+      : undefined;
     return {
-      x: () => run(tf.Conv2DBackpropInput, { dy: dy as tf.Tensor, filter }, { inputShape: x.shape }),
-      // withBiasGradient: a backend may sum dy for the bias in the same pass (native does), and hand that sum to
-      // the bias closure's Sum; other backends ignore the attribute
+      x: () => run(tf.Conv2DBackpropInput, { dy: dy as tf.Tensor, filter }, { inputShape: x.shape }) as tf.Tensor,
       filter: () =>
-        run(tf.Conv2DBackpropFilter, { x, dy: dy as tf.Tensor }, { filterShape: filter.shape, withBiasGradient: true }),
-      bias: () => tf.sum(dy as tf.Tensor, [0, 1, 2]),
+        both?.[0] ?? (run(tf.Conv2DBackpropFilter, { x, dy: dy as tf.Tensor }, backpropFilter) as tf.Tensor),
+      bias: () => both?.[1] ?? tf.sum(dy as tf.Tensor, [0, 1, 2]),
     };
   },
 };
