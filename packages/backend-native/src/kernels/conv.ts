@@ -1,17 +1,7 @@
-import { CONV2D_BIAS, tf } from '@trainkit/core';
+import { CONV2D_BACKPROP_FILTER_BIAS, CONV2D_BIAS, tf } from '@trainkit/core';
 import type { NativeAddon } from '../addon.js';
-import { keepBiasGradient } from '../bias-gradients.js';
-import { blockOf, setBlock } from '../layouts.js';
-import { versionOf } from '../weight-versions.js';
-import {
-  type CpuLikeBackend,
-  floats,
-  floatsAnyLayout,
-  type NativeBody,
-  nativeKernel,
-  sizeOf,
-  uninitialised,
-} from './util.js';
+import type { NativeBackend } from '../native-backend.js';
+import { floats, floatsAnyLayout, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
@@ -64,7 +54,7 @@ function info(
 export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
   /** A layer's forward: bias (one per output channel) and relu fused into the primitive when given. */
   const forward = (
-    backend: CpuLikeBackend,
+    backend: NativeBackend,
     x: tf.TensorInfo,
     filter: tf.TensorInfo,
     attrs: tf.NamedAttrMap,
@@ -76,9 +66,9 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     const c = info(x.shape, filter.shape, attrs, attrs.dilations as [number, number]);
     if (!xv || !wv || !c || sizeOf(c.outShape) === 0) return undefined;
     if (bias && bias.length !== c.outChannels) return undefined;
-    const y = uninitialised(sizeOf(c.outShape));
-    const dims = convDims(c, [bias ? 1 : 0, relu ? 1 : 0], [blockOf(xv), 0], true);
-    setBlock(y, addon.conv2d(xv, wv, y, dims, bias ?? null, versionOf(wv)));
+    const y = uninitialised(backend, sizeOf(c.outShape));
+    const dims = convDims(c, [bias ? 1 : 0, relu ? 1 : 0], [backend.buffers.blockOf(xv), 0], true);
+    backend.buffers.setBlock(y, addon.conv2d(xv, wv, y, dims, bias ?? null, backend.buffers.versionOf(wv)));
     return backend.makeTensorInfo(c.outShape, 'float32', y);
   };
 
@@ -111,28 +101,39 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     const inputShape = attrs.inputShape as number[];
     const c = info(inputShape, filter.shape, attrs);
     if (!dyv || !wv || !c || sizeOf(inputShape) === 0) return undefined;
-    const dx = uninitialised(sizeOf(inputShape));
-    setBlock(dx, addon.conv2dBackwardData(dyv, wv, dx, convDims(c, [0, 0], [blockOf(dyv), 0], true), versionOf(wv)));
+    const dx = uninitialised(backend, sizeOf(inputShape));
+    backend.buffers.setBlock(
+      dx,
+      addon.conv2dBackwardData(
+        dyv,
+        wv,
+        dx,
+        convDims(c, [0, 0], [backend.buffers.blockOf(dyv), 0], true),
+        backend.buffers.versionOf(wv),
+      ),
+    );
     return backend.makeTensorInfo(inputShape, 'float32', dx);
   };
 
-  const backpropFilter: NativeBody = ({ inputs, backend, attrs }) => {
+  /** dW, and with `bias` db = Σ dy over N, H, W, which the primitive sums in the same pass over dy */
+  const weightGradients = (
+    backend: NativeBackend,
+    inputs: tf.NamedTensorInfoMap,
+    attrs: tf.NamedAttrMap,
+    bias: boolean,
+  ) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const xv = floatsAnyLayout(backend, x);
     const dyv = floatsAnyLayout(backend, dy);
     const filterShape = attrs.filterShape as number[];
     const c = info(x.shape, filterShape, attrs);
     if (!xv || !dyv || !c) return undefined;
-    const dw = uninitialised(sizeOf(filterShape));
-    const dims = (bias: boolean) => convDims(c, [bias ? 1 : 0, 0], [blockOf(xv), blockOf(dyv)], false);
-    if (attrs.withBiasGradient) {
-      const db = uninitialised(c.outChannels);
-      addon.conv2dBackwardWeights(xv, dyv, dw, dims(true), db);
-      keepBiasGradient(dyv, dy.shape, db);
-    } else {
-      addon.conv2dBackwardWeights(xv, dyv, dw, dims(false));
-    }
-    return backend.makeTensorInfo(filterShape, 'float32', dw);
+    const dw = uninitialised(backend, sizeOf(filterShape));
+    const db = bias ? uninitialised(backend, c.outChannels) : undefined;
+    const blocks: [number, number] = [backend.buffers.blockOf(xv), backend.buffers.blockOf(dyv)];
+    addon.conv2dBackwardWeights(xv, dyv, dw, convDims(c, [bias ? 1 : 0, 0], blocks, false), db);
+    const dwInfo = backend.makeTensorInfo(filterShape, 'float32', dw);
+    return db ? [dwInfo, backend.makeTensorInfo([c.outChannels], 'float32', db)] : dwInfo;
   };
 
   return [
@@ -140,6 +141,11 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     nativeKernel(CONV2D_BIAS, conv2dBias),
     nativeKernel(tf.FusedConv2D, fusedConv2d),
     nativeKernel(tf.Conv2DBackpropInput, backpropInput),
-    nativeKernel(tf.Conv2DBackpropFilter, backpropFilter),
+    nativeKernel(tf.Conv2DBackpropFilter, ({ inputs, backend, attrs }) =>
+      weightGradients(backend, inputs, attrs, false),
+    ),
+    nativeKernel(CONV2D_BACKPROP_FILTER_BIAS, ({ inputs, backend, attrs }) =>
+      weightGradients(backend, inputs, attrs, true),
+    ),
   ];
 }

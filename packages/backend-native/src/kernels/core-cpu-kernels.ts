@@ -5,7 +5,7 @@ import {
   crossEntropyGradCpuKernel,
   type tf,
 } from '@trainkit/core';
-import { withPlainInputs } from '../layouts.js';
+import { withPlainInputs } from './util.js';
 
 /**
  * core's own kernels written for tfjs's cpu data model, registered for 'native' as they are (native keeps that
