@@ -1,35 +1,33 @@
 import { CONV2D_BACKPROP_FILTER_BIAS, CONV2D_BIAS, tf } from '@trainkit/core';
-import type { NativeAddon } from '../addon.js';
+import type { ConvParams, NativeAddon } from '../addon.js';
 import type { NativeBackend } from '../native-backend.js';
 import { floats, floatsAnyLayout, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
-/**
- * The addon's conv dims: N,H,W,C, OC,KH,KW, OH,OW, sH,sW, dH,dW, padTop,padLeft (NHWC / HWIO), hasBias, relu, then
- * the channel blocks of the two activation inputs (layouts.ts) and whether the output may stay blocked.
- */
-function convDims(c: Conv2DInfo, fused: [number, number], blocks: [number, number], blockedOut: boolean): Int32Array {
-  return Int32Array.of(
-    c.batchSize,
-    c.inHeight,
-    c.inWidth,
-    c.inChannels,
-    c.outChannels,
-    c.filterHeight,
-    c.filterWidth,
-    c.outHeight,
-    c.outWidth,
-    c.strideHeight,
-    c.strideWidth,
-    c.dilationHeight,
-    c.dilationWidth,
-    c.padInfo.top,
-    c.padInfo.left,
-    ...fused,
-    ...blocks,
-    blockedOut ? 1 : 0,
-  );
+/** The addon's ConvParams of a tfjs conv info, with what the call adds (bias, relu, layouts). */
+function convParams(
+  c: Conv2DInfo,
+  call: Pick<ConvParams, 'hasBias' | 'relu' | 'xBlock' | 'dyBlock' | 'blockedOut'>,
+): ConvParams {
+  return {
+    batch: c.batchSize,
+    inHeight: c.inHeight,
+    inWidth: c.inWidth,
+    inChannels: c.inChannels,
+    outChannels: c.outChannels,
+    filterHeight: c.filterHeight,
+    filterWidth: c.filterWidth,
+    outHeight: c.outHeight,
+    outWidth: c.outWidth,
+    strideHeight: c.strideHeight,
+    strideWidth: c.strideWidth,
+    dilationHeight: c.dilationHeight,
+    dilationWidth: c.dilationWidth,
+    padTop: c.padInfo.top,
+    padLeft: c.padInfo.left,
+    ...call,
+  };
 }
 
 function info(
@@ -67,8 +65,14 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     if (!xv || !wv || !c || sizeOf(c.outShape) === 0) return undefined;
     if (bias && bias.length !== c.outChannels) return undefined;
     const y = uninitialised(backend, sizeOf(c.outShape));
-    const dims = convDims(c, [bias ? 1 : 0, relu ? 1 : 0], [backend.buffers.blockOf(xv), 0], true);
-    backend.buffers.setBlock(y, addon.conv2d(xv, wv, y, dims, bias ?? null, backend.buffers.versionOf(wv)));
+    const params = convParams(c, {
+      hasBias: bias !== undefined,
+      relu,
+      xBlock: backend.buffers.blockOf(xv),
+      dyBlock: 0,
+      blockedOut: true,
+    });
+    backend.buffers.setBlock(y, addon.conv2d(xv, wv, y, params, bias ?? null, backend.buffers.versionOf(wv)));
     return backend.makeTensorInfo(c.outShape, 'float32', y);
   };
 
@@ -108,7 +112,13 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
         dyv,
         wv,
         dx,
-        convDims(c, [0, 0], [backend.buffers.blockOf(dyv), 0], true),
+        convParams(c, {
+          hasBias: false,
+          relu: false,
+          xBlock: 0,
+          dyBlock: backend.buffers.blockOf(dyv),
+          blockedOut: true,
+        }),
         backend.buffers.versionOf(wv),
       ),
     );
@@ -130,8 +140,14 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     if (!xv || !dyv || !c) return undefined;
     const dw = uninitialised(backend, sizeOf(filterShape));
     const db = bias ? uninitialised(backend, c.outChannels) : undefined;
-    const blocks: [number, number] = [backend.buffers.blockOf(xv), backend.buffers.blockOf(dyv)];
-    addon.conv2dBackwardWeights(xv, dyv, dw, convDims(c, [bias ? 1 : 0, 0], blocks, false), db);
+    const params = convParams(c, {
+      hasBias: bias,
+      relu: false,
+      xBlock: backend.buffers.blockOf(xv),
+      dyBlock: backend.buffers.blockOf(dyv),
+      blockedOut: false,
+    });
+    addon.conv2dBackwardWeights(xv, dyv, dw, params, db);
     const dwInfo = backend.makeTensorInfo(filterShape, 'float32', dw);
     return db ? [dwInfo, backend.makeTensorInfo([c.outChannels], 'float32', db)] : dwInfo;
   };

@@ -19,7 +19,7 @@ export function eltwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
   const unary = KINDS.map(([name, kind]) => {
     const body: NativeBody = ({ inputs, backend }) => {
       const { x } = inputs as { x: tf.TensorInfo };
-      // position by position, so a channel-blocked x (layouts.ts) gives a y blocked alike
+      // position by position, so a channel-blocked x (buffer-store.ts) gives a y blocked alike
       const xv = floatsAnyLayout(backend, x);
       if (!xv || xv.length < NATIVE_FROM) return undefined;
       const y = uninitialised(backend, xv.length);

@@ -43,7 +43,7 @@ function poolDims(c: PoolInfo, kind: number): Int32Array {
 }
 
 export function poolKernels(addon: NativeAddon): tf.KernelConfig[] {
-  // a channel-blocked x (layouts.ts) gives a y blocked alike
+  // a channel-blocked x (buffer-store.ts) gives a y blocked alike
   const forward =
     (kind: number): NativeBody =>
     ({ inputs, backend, attrs }) => {
