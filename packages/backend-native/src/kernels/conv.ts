@@ -106,22 +106,14 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     const c = info(inputShape, filter.shape, attrs);
     if (!dyv || !wv || !c || sizeOf(inputShape) === 0) return undefined;
     const dx = uninitialised(backend, sizeOf(inputShape));
-    backend.buffers.setBlock(
-      dx,
-      addon.conv2dBackwardData(
-        dyv,
-        wv,
-        dx,
-        convParams(c, {
-          hasBias: false,
-          relu: false,
-          xBlock: 0,
-          dyBlock: backend.buffers.blockOf(dyv),
-          blockedOut: true,
-        }),
-        backend.buffers.versionOf(wv),
-      ),
-    );
+    const params = convParams(c, {
+      hasBias: false,
+      relu: false,
+      xBlock: 0,
+      dyBlock: backend.buffers.blockOf(dyv),
+      blockedOut: true,
+    });
+    backend.buffers.setBlock(dx, addon.conv2dBackwardData(dyv, wv, dx, params, backend.buffers.versionOf(wv)));
     return backend.makeTensorInfo(inputShape, 'float32', dx);
   };
 

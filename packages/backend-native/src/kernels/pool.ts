@@ -70,16 +70,12 @@ export function poolKernels(addon: NativeAddon): tf.KernelConfig[] {
       if (!dyv || !xv || input.shape.length !== 4) return undefined;
       const c = poolInfo(input.shape, attrs);
       // the CIFAR net's last pool: x blocked, dy plain from the flatten — dy (4× smaller) goes blocked for the scan
-      if (
-        kind === MAX &&
-        backend.buffers.blockOf(xv) &&
-        !backend.buffers.blockOf(dyv) &&
-        c.inChannels % backend.buffers.blockOf(xv) === 0
-      ) {
-        dyv = backend.buffers.blockedCopy(dyv, dy.shape, backend.buffers.blockOf(xv));
+      const { buffers } = backend;
+      const xBlock = buffers.blockOf(xv);
+      if (kind === MAX && xBlock && !buffers.blockOf(dyv) && c.inChannels % xBlock === 0) {
+        dyv = buffers.blockedCopy(dyv, dy.shape, xBlock);
       }
-      const block =
-        kind === MAX && backend.buffers.blockOf(xv) === backend.buffers.blockOf(dyv) ? backend.buffers.blockOf(xv) : 0;
+      const block = kind === MAX && xBlock === buffers.blockOf(dyv) ? xBlock : 0;
       if (block === 0) {
         dyv = floats(backend, dy)!;
         xv = floats(backend, input)!;
