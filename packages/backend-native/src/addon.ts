@@ -3,27 +3,71 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
+/**
+ * A convolution as the addon's conv functions take it: x NHWC [batch, inHeight, inWidth, inChannels], filter HWIO
+ * [filterHeight, filterWidth, inChannels, outChannels], output [batch, outHeight, outWidth, outChannels]. The addon
+ * reads it member by member (src/native/conv.cc), and the values key its cache of primitives.
+ */
+export interface ConvParams {
+  batch: number;
+  inHeight: number;
+  inWidth: number;
+  inChannels: number;
+  outChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  outHeight: number;
+  outWidth: number;
+  strideHeight: number;
+  strideWidth: number;
+  /** tfjs's dilation: the step between taps, 1 for none */
+  dilationHeight: number;
+  dilationWidth: number;
+  padTop: number;
+  padLeft: number;
+  /** conv2d: `bias` (length outChannels) is added inside the primitive; conv2dBackwardWeights: db is summed too */
+  hasBias: boolean;
+  /** conv2d: relu applied inside the primitive (with a bias only) */
+  relu: boolean;
+  /** the channel block (0: NHWC, 8 or 16; BufferStore) of x (conv2d, conv2dBackwardWeights) */
+  xBlock: number;
+  /** the channel block of dy (conv2dBackwardData, conv2dBackwardWeights) */
+  dyBlock: number;
+  /** whether the output (y of conv2d, dx of conv2dBackwardData) may stay channel-blocked */
+  blockedOut: boolean;
+}
+
 /** The functions the oneDNN addon exports; each reads and writes the given Float32Arrays in place. */
 export interface NativeAddon {
   dnnlVersion: string;
   /**
-   * x NHWC, w HWIO → y NHWC; dims N,H,W,C, OC,KH,KW, OH,OW, sH,sW, dH,dW, padTop,padLeft, hasBias, relu (then
-   * `bias`, length OC, is added and relu applied inside the primitive), x's and dy's channel blocks, whether the
-   * output may stay blocked; returns the output's channel block (0: NHWC; see layouts.ts). `wVersion` (weight-versions.ts)
-   * lets the addon skip reordering weights it reordered last time.
+   * y = conv2d(x, w) (+ bias, relu per params); returns y's channel block (0: NHWC, see BufferStore). `wVersion`
+   * (BufferStore.versionOf) lets the addon skip reordering weights it reordered last time.
    */
   conv2d(
     x: Float32Array,
     w: Float32Array,
     y: Float32Array,
-    dims: Int32Array,
+    params: ConvParams,
     bias?: Float32Array | null,
     wVersion?: number,
   ): number;
   /** returns dx's channel block, as conv2d returns y's (0: NHWC); wVersion as for conv2d */
-  conv2dBackwardData(dy: Float32Array, w: Float32Array, dx: Float32Array, dims: Int32Array, wVersion?: number): number;
-  /** with hasBias in dims, also db = Σ dy over N, H, W (length OC) in the same pass */
-  conv2dBackwardWeights(x: Float32Array, dy: Float32Array, dw: Float32Array, dims: Int32Array, db?: Float32Array): void;
+  conv2dBackwardData(
+    dy: Float32Array,
+    w: Float32Array,
+    dx: Float32Array,
+    params: ConvParams,
+    wVersion?: number,
+  ): number;
+  /** dw, and with params.hasBias also db = Σ dy over N, H, W (length outChannels) in the same pass */
+  conv2dBackwardWeights(
+    x: Float32Array,
+    dy: Float32Array,
+    dw: Float32Array,
+    params: ConvParams,
+    db?: Float32Array,
+  ): void;
   /**
    * dims N,H,W,C, OH,OW, KH,KW, sH,sW, padTop,padLeft, kind (0 max, 1 avg over valid pixels, 2 avg over the whole
    * window), and for pool2d x's channel block (y is blocked alike)

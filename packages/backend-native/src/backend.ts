@@ -3,11 +3,11 @@ import {
   BATCH_NORM_GRAD_INPUT,
   BATCH_NORM_GRAD_WEIGHT,
   BATCH_NORM_TRAIN,
+  CONV2D_BACKPROP_FILTER_BIAS,
   CONV2D_BIAS,
   LINEAR_BIAS,
 } from '@trainkit/core/kernels';
 import { nativeAddon } from './addon.js';
-import { hookData } from './data-hooks.js';
 import { batchNormKernels } from './kernels/batch-norm.js';
 import { convKernels } from './kernels/conv.js';
 import { coreCpuKernels } from './kernels/core-cpu-kernels.js';
@@ -16,9 +16,8 @@ import { layoutKernels } from './kernels/layout.js';
 import { matmulKernels } from './kernels/matmul.js';
 import { optimKernels } from './kernels/optim.js';
 import { poolKernels } from './kernels/pool.js';
-import { plainOnRead, withPlainInputs } from './layouts.js';
-import { recycleHooks } from './recycled-outputs.js';
-import { weightVersionHooks } from './weight-versions.js';
+import { withPlainInputs } from './kernels/util.js';
+import { NativeBackend } from './native-backend.js';
 
 /** The name the backend registers under with tfjs, for tf.setBackend and useBackend. */
 export const NATIVE_BACKEND = 'native';
@@ -30,6 +29,7 @@ export const NATIVE_KERNELS: readonly string[] = [
   tf.FusedConv2D,
   tf.Conv2DBackpropInput,
   tf.Conv2DBackpropFilter,
+  CONV2D_BACKPROP_FILTER_BIAS,
   tf.MaxPool,
   tf.MaxPoolGrad,
   tf.AvgPool,
@@ -56,7 +56,7 @@ export const NATIVE_KERNELS: readonly string[] = [
 ];
 
 /**
- * Registers the tfjs backend 'native': a fresh instance of tfjs's cpu backend class (so tensors are the same typed
+ * Registers the tfjs backend 'native' (a NativeBackend: tfjs's cpu backend class, so tensors are the same typed
  * arrays the cpu kernels read and the addon reads and writes in place), every cpu kernel copied under 'native', and
  * the hot kernels replaced by oneDNN ones. Throws with nativeStatus().reason when the addon is not available.
  * Registering twice is a no-op.
@@ -64,25 +64,8 @@ export const NATIVE_KERNELS: readonly string[] = [
 export function registerNativeBackend(): void {
   const addon = nativeAddon();
   if (tf.findBackendFactory(NATIVE_BACKEND)) return;
-  const cpu = tf.findBackend('cpu');
-  if (!cpu) throw new Error('@trainkit/backend-native: tfjs has no cpu backend to build on');
-  const Cpu = cpu.constructor as new () => tf.KernelBackend;
   // Priority below cpu's: tfjs never picks 'native' on its own; trainkit's useBackend chooses it explicitly.
-  tf.registerBackend(
-    NATIVE_BACKEND,
-    () => {
-      const backend = new Cpu();
-      // the cpu backend's "Hi, looks like you are running TensorFlow.js in Node.js" banner
-      (backend as unknown as { firstUse: boolean }).firstUse = false;
-      hookData(backend, [
-        recycleHooks,
-        weightVersionHooks,
-        plainOnRead((dataId) => tf.engine().state.tensorInfo.get(dataId)?.shape),
-      ]);
-      return backend;
-    },
-    -1,
-  );
+  tf.registerBackend(NATIVE_BACKEND, () => new NativeBackend(addon), -1);
   for (const config of tf.getKernelsForBackend('cpu')) {
     // Identity shares its input's buffer and shape, so a blocked buffer stays valid; every other cpu kernel indexes
     // its inputs as NHWC

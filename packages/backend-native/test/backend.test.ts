@@ -4,6 +4,7 @@ import {
   BATCH_NORM_GRAD_INPUT,
   BATCH_NORM_GRAD_WEIGHT,
   BATCH_NORM_TRAIN,
+  CONV2D_BACKPROP_FILTER_BIAS,
   CONV2D_BIAS,
   CROSS_ENTROPY,
   CROSS_ENTROPY_GRAD,
@@ -32,12 +33,13 @@ describe.skipIf(!available)("the 'native' backend", () => {
       .getKernelsForBackend('native')
       .map((k) => k.kernelName)
       .sort();
-    // and core's own kernels (fused optimizer updates, conv2d + bias), which reach the cpu backend only when core
-    // first chooses it or an optimizer first steps there
+    // and core's own kernels (fused optimizer updates, conv2d + bias and its gradients), which reach the cpu backend
+    // only when core first chooses it or an optimizer first steps there
     const extra: string[] = [
       ADAM_UPDATE,
       SGD_UPDATE,
       CONV2D_BIAS,
+      CONV2D_BACKPROP_FILTER_BIAS,
       LINEAR_BIAS,
       CROSS_ENTROPY,
       CROSS_ENTROPY_GRAD,

@@ -1,6 +1,6 @@
 import { tf } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
-import { kernelCounts } from '../src/index.js';
+import { type ConvParams, kernelCounts, nativeAddon } from '../src/index.js';
 import { available, expectSameAsCpu, rand } from './helpers.js';
 
 type Pad = 'valid' | 'same' | [[number, number], [number, number], [number, number], [number, number]];
@@ -153,5 +153,42 @@ describe.skipIf(!available)('reordered weights are reused only while their buffe
     const scale = Math.max(...want.map(Math.abs));
     expect(Math.max(...b1.map((v, i) => Math.abs(v - want[i]!)))).toBeLessThan(1e-5 * scale);
     x.dispose();
+  });
+});
+
+describe.skipIf(!available)("the addon's convolution parameters", () => {
+  it('are read by name: a missing member is named in the error, and a positional array is refused', () => {
+    const addon = nativeAddon();
+    // a 1×1 filter of 2 over a 3×3 one-channel image
+    const params: ConvParams = {
+      batch: 1,
+      inHeight: 3,
+      inWidth: 3,
+      inChannels: 1,
+      outChannels: 1,
+      filterHeight: 1,
+      filterWidth: 1,
+      outHeight: 3,
+      outWidth: 3,
+      strideHeight: 1,
+      strideWidth: 1,
+      dilationHeight: 1,
+      dilationWidth: 1,
+      padTop: 0,
+      padLeft: 0,
+      hasBias: false,
+      relu: false,
+      xBlock: 0,
+      dyBlock: 0,
+      blockedOut: false,
+    };
+    const x = Float32Array.from({ length: 9 }, (_, i) => i - 4);
+    const y = new Float32Array(9);
+    expect(addon.conv2d(x, Float32Array.of(2), y, params)).toBe(0);
+    expect(Array.from(y)).toEqual(Array.from(x, (v) => 2 * v));
+    const { padLeft: _, ...missing } = params;
+    expect(() => addon.conv2d(x, Float32Array.of(2), y, missing as ConvParams)).toThrow(/padLeft/);
+    const positional = Int32Array.of(1, 3, 3, 1, 1, 1, 1, 3, 3, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0);
+    expect(() => addon.conv2d(x, Float32Array.of(2), y, positional as unknown as ConvParams)).toThrow(/batch/);
   });
 });

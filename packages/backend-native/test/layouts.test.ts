@@ -1,7 +1,7 @@
 import { tf, useBackend } from '@trainkit/core';
 import { CONV2D_BIAS } from '@trainkit/core/kernels';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { blockOf } from '../src/layouts.js';
+import type { NativeBackend } from '../src/native-backend.js';
 import { available, expectSameAsCpu, rand } from './helpers.js';
 
 /** The buffer behind a tensor on the current backend. */
@@ -37,7 +37,8 @@ describe.skipIf(!available)('channel-blocked activations between native kernels'
     tf.tidy(() => {
       const [x, w1, b1, w2] = inputs();
       const outs = chain(x!, w1!, b1!, w2!);
-      const blocks = outs.map((t) => blockOf(buffer(t)));
+      const { buffers } = tf.backend() as NativeBackend;
+      const blocks = outs.map((t) => buffers.blockOf(buffer(t)));
       // oneDNN picks its layout by ISA: blocked on AVX2 (8) and AVX-512 (16) machines, and then the pools keep it
       expect([0, 8, 16]).toContain(blocks[0]);
       expect(blocks).toEqual(blocks.map(() => blocks[0]));

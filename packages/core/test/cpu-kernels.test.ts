@@ -5,6 +5,7 @@ import {
   BATCH_NORM_GRAD_INPUT,
   BATCH_NORM_GRAD_WEIGHT,
   BATCH_NORM_TRAIN,
+  CONV2D_BACKPROP_FILTER_BIAS,
   CONV2D_BIAS,
   CROSS_ENTROPY,
   CROSS_ENTROPY_GRAD,
@@ -65,6 +66,7 @@ describe("trainkit's cpu kernels", () => {
     expect(registeredCpuKernels()).toEqual([
       tf.Conv2DBackpropFilter,
       CONV2D_BIAS,
+      CONV2D_BACKPROP_FILTER_BIAS,
       LINEAR_BIAS,
       CROSS_ENTROPY,
       CROSS_ENTROPY_GRAD,

@@ -1,20 +1,20 @@
 import type { tf } from '@trainkit/core';
 import { BATCH_NORM_GRAD_INPUT, BATCH_NORM_GRAD_WEIGHT, BATCH_NORM_TRAIN } from '@trainkit/core/kernels';
 import type { NativeAddon } from '../addon.js';
-import { blockOf, setBlock } from '../layouts.js';
-import { type CpuLikeBackend, floats, floatsAnyLayout, type NativeBody, nativeKernel, uninitialised } from './util.js';
+import type { NativeBackend } from '../native-backend.js';
+import { floats, floatsAnyLayout, type NativeBody, nativeKernel, uninitialised } from './util.js';
 
 /**
  * The addon's view of channels-last activations, [outer, blocks, inner, lanes]: [M, 1, 1, C] for NHWC or [M, C],
  * [N, C/b, H·W, b] for a channel-blocked 4-d buffer. Undefined unless every named tensor is float32 and they share
  * a layout (then the mixed ones are brought to NHWC and the plain view is used).
  */
-function view(backend: CpuLikeBackend, shape: number[], tensors: tf.TensorInfo[]) {
+function view(backend: NativeBackend, shape: number[], tensors: tf.TensorInfo[]) {
   const raw = tensors.map((t) => floatsAnyLayout(backend, t));
   if (raw.some((r) => !r) || shape.length < 2) return undefined;
-  const block = blockOf(raw[0]!);
+  const block = backend.buffers.blockOf(raw[0]!);
   const c = shape[shape.length - 1]!;
-  if (block && shape.length === 4 && raw.every((r) => blockOf(r!) === block)) {
+  if (block && shape.length === 4 && raw.every((r) => backend.buffers.blockOf(r!) === block)) {
     const [n, h, w] = shape as [number, number, number, number];
     return { values: raw as Float32Array[], block, dims: Int32Array.of(n, c / block, h * w, block) };
   }
@@ -22,7 +22,7 @@ function view(backend: CpuLikeBackend, shape: number[], tensors: tf.TensorInfo[]
   return { values, block: 0, dims: Int32Array.of(values[0]!.length / c, 1, 1, c) };
 }
 
-const optional = (backend: CpuLikeBackend, t: tf.TensorInfo | undefined) => (t ? floats(backend, t) : undefined);
+const optional = (backend: NativeBackend, t: tf.TensorInfo | undefined) => (t ? floats(backend, t) : undefined);
 
 /** core's training-mode batch-norm kernels (see its BATCH_NORM_TRAIN) on the addon, blocked buffers included. */
 export function batchNormKernels(addon: NativeAddon): tf.KernelConfig[] {
@@ -31,15 +31,19 @@ export function batchNormKernels(addon: NativeAddon): tf.KernelConfig[] {
     const v = x && view(backend, x.shape, [x]);
     if (!x || !v) return undefined;
     const c = x.shape[x.shape.length - 1]!;
-    const [y, mean, variance] = [uninitialised(v.values[0]!.length), uninitialised(c), uninitialised(c)];
+    const [y, mean, variance] = [
+      uninitialised(backend, v.values[0]!.length),
+      uninitialised(backend, c),
+      uninitialised(backend, c),
+    ];
     const [w, b] = [optional(backend, weight), optional(backend, bias)];
     addon.batchNormTrain(v.values[0]!, y, mean, variance, w ?? null, b ?? null, v.dims, Number(attrs.eps));
-    setBlock(y, v.block);
+    backend.buffers.setBlock(y, v.block);
     return [
       backend.makeTensorInfo(x.shape, 'float32', y),
       backend.makeTensorInfo([c], 'float32', mean),
       backend.makeTensorInfo([c], 'float32', variance),
-    ] as unknown as tf.TensorInfo;
+    ];
   };
 
   const gradInput: NativeBody = ({ inputs, backend, attrs }) => {
@@ -47,10 +51,10 @@ export function batchNormKernels(addon: NativeAddon): tf.KernelConfig[] {
     const v = view(backend, x.shape, [x, dy]);
     const [m, s] = [floats(backend, mean), floats(backend, variance)];
     if (!v || !m || !s) return undefined;
-    const dx = uninitialised(v.values[0]!.length);
+    const dx = uninitialised(backend, v.values[0]!.length);
     const [xv, dyv] = v.values as [Float32Array, Float32Array];
     addon.batchNormGradInput(dyv, xv, m, s, optional(backend, weight) ?? null, dx, v.dims, Number(attrs.eps));
-    setBlock(dx, v.block);
+    backend.buffers.setBlock(dx, v.block);
     return backend.makeTensorInfo(x.shape, 'float32', dx);
   };
 
@@ -59,7 +63,7 @@ export function batchNormKernels(addon: NativeAddon): tf.KernelConfig[] {
     const v = view(backend, x.shape, [x, dy]);
     const [m, s] = [floats(backend, mean), floats(backend, variance)];
     if (!v || !m || !s) return undefined;
-    const dw = uninitialised(m.length);
+    const dw = uninitialised(backend, m.length);
     const [xv, dyv] = v.values as [Float32Array, Float32Array];
     addon.batchNormGradWeight(dyv, xv, m, s, dw, v.dims, Number(attrs.eps));
     return backend.makeTensorInfo([m.length], 'float32', dw);

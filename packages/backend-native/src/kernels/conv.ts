@@ -1,46 +1,34 @@
 import { tf } from '@trainkit/core';
-import { CONV2D_BIAS } from '@trainkit/core/kernels';
-import type { NativeAddon } from '../addon.js';
-import { keepBiasGradient } from '../bias-gradients.js';
-import { blockOf, setBlock } from '../layouts.js';
-import { versionOf } from '../weight-versions.js';
-import {
-  type CpuLikeBackend,
-  floats,
-  floatsAnyLayout,
-  type NativeBody,
-  nativeKernel,
-  sizeOf,
-  uninitialised,
-} from './util.js';
+import { CONV2D_BACKPROP_FILTER_BIAS, CONV2D_BIAS } from '@trainkit/core/kernels';
+import type { ConvParams, NativeAddon } from '../addon.js';
+import type { NativeBackend } from '../native-backend.js';
+import { floats, floatsAnyLayout, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
 
 type Conv2DInfo = ReturnType<typeof tf.backend_util.computeConv2DInfo>;
 
-/**
- * The addon's conv dims: N,H,W,C, OC,KH,KW, OH,OW, sH,sW, dH,dW, padTop,padLeft (NHWC / HWIO), hasBias, relu, then
- * the channel blocks of the two activation inputs (layouts.ts) and whether the output may stay blocked.
- */
-function convDims(c: Conv2DInfo, fused: [number, number], blocks: [number, number], blockedOut: boolean): Int32Array {
-  return Int32Array.of(
-    c.batchSize,
-    c.inHeight,
-    c.inWidth,
-    c.inChannels,
-    c.outChannels,
-    c.filterHeight,
-    c.filterWidth,
-    c.outHeight,
-    c.outWidth,
-    c.strideHeight,
-    c.strideWidth,
-    c.dilationHeight,
-    c.dilationWidth,
-    c.padInfo.top,
-    c.padInfo.left,
-    ...fused,
-    ...blocks,
-    blockedOut ? 1 : 0,
-  );
+/** The addon's ConvParams of a tfjs conv info, with what the call adds (bias, relu, layouts). */
+function convParams(
+  c: Conv2DInfo,
+  call: Pick<ConvParams, 'hasBias' | 'relu' | 'xBlock' | 'dyBlock' | 'blockedOut'>,
+): ConvParams {
+  return {
+    batch: c.batchSize,
+    inHeight: c.inHeight,
+    inWidth: c.inWidth,
+    inChannels: c.inChannels,
+    outChannels: c.outChannels,
+    filterHeight: c.filterHeight,
+    filterWidth: c.filterWidth,
+    outHeight: c.outHeight,
+    outWidth: c.outWidth,
+    strideHeight: c.strideHeight,
+    strideWidth: c.strideWidth,
+    dilationHeight: c.dilationHeight,
+    dilationWidth: c.dilationWidth,
+    padTop: c.padInfo.top,
+    padLeft: c.padInfo.left,
+    ...call,
+  };
 }
 
 function info(
@@ -65,7 +53,7 @@ function info(
 export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
   /** A layer's forward: bias (one per output channel) and relu fused into the primitive when given. */
   const forward = (
-    backend: CpuLikeBackend,
+    backend: NativeBackend,
     x: tf.TensorInfo,
     filter: tf.TensorInfo,
     attrs: tf.NamedAttrMap,
@@ -77,9 +65,15 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     const c = info(x.shape, filter.shape, attrs, attrs.dilations as [number, number]);
     if (!xv || !wv || !c || sizeOf(c.outShape) === 0) return undefined;
     if (bias && bias.length !== c.outChannels) return undefined;
-    const y = uninitialised(sizeOf(c.outShape));
-    const dims = convDims(c, [bias ? 1 : 0, relu ? 1 : 0], [blockOf(xv), 0], true);
-    setBlock(y, addon.conv2d(xv, wv, y, dims, bias ?? null, versionOf(wv)));
+    const y = uninitialised(backend, sizeOf(c.outShape));
+    const params = convParams(c, {
+      hasBias: bias !== undefined,
+      relu,
+      xBlock: backend.buffers.blockOf(xv),
+      dyBlock: 0,
+      blockedOut: true,
+    });
+    backend.buffers.setBlock(y, addon.conv2d(xv, wv, y, params, bias ?? null, backend.buffers.versionOf(wv)));
     return backend.makeTensorInfo(c.outShape, 'float32', y);
   };
 
@@ -112,28 +106,43 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     const inputShape = attrs.inputShape as number[];
     const c = info(inputShape, filter.shape, attrs);
     if (!dyv || !wv || !c || sizeOf(inputShape) === 0) return undefined;
-    const dx = uninitialised(sizeOf(inputShape));
-    setBlock(dx, addon.conv2dBackwardData(dyv, wv, dx, convDims(c, [0, 0], [blockOf(dyv), 0], true), versionOf(wv)));
+    const dx = uninitialised(backend, sizeOf(inputShape));
+    const params = convParams(c, {
+      hasBias: false,
+      relu: false,
+      xBlock: 0,
+      dyBlock: backend.buffers.blockOf(dyv),
+      blockedOut: true,
+    });
+    backend.buffers.setBlock(dx, addon.conv2dBackwardData(dyv, wv, dx, params, backend.buffers.versionOf(wv)));
     return backend.makeTensorInfo(inputShape, 'float32', dx);
   };
 
-  const backpropFilter: NativeBody = ({ inputs, backend, attrs }) => {
+  /** dW, and with `bias` db = Σ dy over N, H, W, which the primitive sums in the same pass over dy */
+  const weightGradients = (
+    backend: NativeBackend,
+    inputs: tf.NamedTensorInfoMap,
+    attrs: tf.NamedAttrMap,
+    bias: boolean,
+  ) => {
     const { x, dy } = inputs as { x: tf.TensorInfo; dy: tf.TensorInfo };
     const xv = floatsAnyLayout(backend, x);
     const dyv = floatsAnyLayout(backend, dy);
     const filterShape = attrs.filterShape as number[];
     const c = info(x.shape, filterShape, attrs);
     if (!xv || !dyv || !c) return undefined;
-    const dw = uninitialised(sizeOf(filterShape));
-    const dims = (bias: boolean) => convDims(c, [bias ? 1 : 0, 0], [blockOf(xv), blockOf(dyv)], false);
-    if (attrs.withBiasGradient) {
-      const db = uninitialised(c.outChannels);
-      addon.conv2dBackwardWeights(xv, dyv, dw, dims(true), db);
-      keepBiasGradient(dyv, dy.shape, db);
-    } else {
-      addon.conv2dBackwardWeights(xv, dyv, dw, dims(false));
-    }
-    return backend.makeTensorInfo(filterShape, 'float32', dw);
+    const dw = uninitialised(backend, sizeOf(filterShape));
+    const db = bias ? uninitialised(backend, c.outChannels) : undefined;
+    const params = convParams(c, {
+      hasBias: bias,
+      relu: false,
+      xBlock: backend.buffers.blockOf(xv),
+      dyBlock: backend.buffers.blockOf(dyv),
+      blockedOut: false,
+    });
+    addon.conv2dBackwardWeights(xv, dyv, dw, params, db);
+    const dwInfo = backend.makeTensorInfo(filterShape, 'float32', dw);
+    return db ? [dwInfo, backend.makeTensorInfo([c.outChannels], 'float32', db)] : dwInfo;
   };
 
   return [
@@ -141,6 +150,11 @@ export function convKernels(addon: NativeAddon): tf.KernelConfig[] {
     nativeKernel(CONV2D_BIAS, conv2dBias),
     nativeKernel(tf.FusedConv2D, fusedConv2d),
     nativeKernel(tf.Conv2DBackpropInput, backpropInput),
-    nativeKernel(tf.Conv2DBackpropFilter, backpropFilter),
+    nativeKernel(tf.Conv2DBackpropFilter, ({ inputs, backend, attrs }) =>
+      weightGradients(backend, inputs, attrs, false),
+    ),
+    nativeKernel(CONV2D_BACKPROP_FILTER_BIAS, ({ inputs, backend, attrs }) =>
+      weightGradients(backend, inputs, attrs, true),
+    ),
   ];
 }

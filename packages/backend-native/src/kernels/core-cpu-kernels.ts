@@ -5,7 +5,7 @@ import {
   crossEntropyCpuKernel,
   crossEntropyGradCpuKernel,
 } from '@trainkit/core/kernels';
-import { withPlainInputs } from '../layouts.js';
+import { withPlainInputs } from './util.js';
 
 /**
  * core's own kernels written for tfjs's cpu data model, registered for 'native' as they are (native keeps that

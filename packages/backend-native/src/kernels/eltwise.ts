@@ -1,6 +1,5 @@
 import { tf } from '@trainkit/core';
 import type { NativeAddon } from '../addon.js';
-import { blockOf, setBlock } from '../layouts.js';
 import { floats, floatsAnyLayout, NATIVE_FROM, type NativeBody, nativeKernel, uninitialised } from './util.js';
 
 /**
@@ -20,12 +19,12 @@ export function eltwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
   const unary = KINDS.map(([name, kind]) => {
     const body: NativeBody = ({ inputs, backend }) => {
       const { x } = inputs as { x: tf.TensorInfo };
-      // position by position, so a channel-blocked x (layouts.ts) gives a y blocked alike
+      // position by position, so a channel-blocked x (buffer-store.ts) gives a y blocked alike
       const xv = floatsAnyLayout(backend, x);
       if (!xv || xv.length < NATIVE_FROM) return undefined;
-      const y = uninitialised(xv.length);
+      const y = uninitialised(backend, xv.length);
       addon.eltwise(xv, y, Int32Array.of(kind, xv.length));
-      setBlock(y, blockOf(xv));
+      backend.buffers.setBlock(y, backend.buffers.blockOf(xv));
       return backend.makeTensorInfo(x.shape, 'float32', y);
     };
     return nativeKernel(name, body);
@@ -35,9 +34,9 @@ export function eltwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
     const { x } = inputs as { x: tf.TensorInfo };
     const xv = floatsAnyLayout(backend, x);
     if (!xv || xv.length < NATIVE_FROM) return undefined;
-    const y = uninitialised(xv.length);
+    const y = uninitialised(backend, xv.length);
     addon.step(xv, y, Number(attrs.alpha ?? 0));
-    setBlock(y, blockOf(xv));
+    backend.buffers.setBlock(y, backend.buffers.blockOf(xv));
     return backend.makeTensorInfo(x.shape, 'float32', y);
   };
   // tfjs's Softmax reduces over the last axis only (dim -1 or rank − 1), which is all this takes too
@@ -48,7 +47,7 @@ export function eltwiseKernels(addon: NativeAddon): tf.KernelConfig[] {
     const xv = floats(backend, logits);
     if (!xv || rank === 0 || (dim !== -1 && dim !== rank - 1)) return undefined;
     const cols = logits.shape[rank - 1]!;
-    const y = uninitialised(xv.length);
+    const y = uninitialised(backend, xv.length);
     addon.softmax(xv, y, xv.length / cols, cols);
     return backend.makeTensorInfo(logits.shape, 'float32', y);
   };

@@ -1,7 +1,6 @@
 import { tf } from '@trainkit/core';
 import type { NativeAddon } from '../addon.js';
-import { takeBiasGradient } from '../bias-gradients.js';
-import { blockOf, setBlock } from '../layouts.js';
+import type { NativeBackend } from '../native-backend.js';
 import { floats, floatsAnyLayout, NATIVE_FROM, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
 
 const ADD = 0;
@@ -23,8 +22,8 @@ export function layoutKernels(addon: NativeAddon): tf.KernelConfig[] {
     const raw = floatsAnyLayout(backend, x);
     if (!raw || raw.length < NATIVE_FROM || x.shape.length < 2 || perm.every((p, i) => p === i)) return undefined;
     const outShape = perm.map((p) => x.shape[p]!);
-    const y = uninitialised(raw.length);
-    const block = blockOf(raw);
+    const y = uninitialised(backend, raw.length);
+    const block = backend.buffers.blockOf(raw);
     if (block && perm.join() === '0,3,1,2') {
       const [n, h, w, c] = x.shape as [number, number, number, number];
       addon.transpose(raw, y, Int32Array.of(5, n, c / block, h, w, block, 0, 1, 4, 2, 3));
@@ -46,12 +45,8 @@ export function layoutKernels(addon: NativeAddon): tf.KernelConfig[] {
     const outShape = attrs.keepDims
       ? x.shape.map((d, i) => (reduced[i] ? 1 : d))
       : x.shape.filter((_, i) => !reduced[i]);
-    if (reduced.join() === '1,1,1,0') {
-      const ahead = takeBiasGradient(raw, x.shape);
-      if (ahead) return backend.makeTensorInfo(outShape, 'float32', ahead);
-    }
-    const y = uninitialised(sizeOf(outShape));
-    const block = blockOf(raw);
+    const y = uninitialised(backend, sizeOf(outShape));
+    const block = backend.buffers.blockOf(raw);
     if (block && reduced.join() === '1,1,1,0') {
       const [n, h, w, c] = x.shape as [number, number, number, number];
       addon.sum(raw, y, Int32Array.of(4, n, c / block, h * w, block, 1, 0, 1, 0));
@@ -66,18 +61,26 @@ export function layoutKernels(addon: NativeAddon): tf.KernelConfig[] {
   // commutative add and mul); a sub or div whose first operand broadcasts goes to the cpu kernel.
   // Two buffers blocked alike and of one shape combine position by position, and the output is blocked alike; so
   // does a blocked x with a per-channel [C] operand, as [N, C/b, H·W, b] with [1, C/b, 1, b].
-  const blockedBinary = (kind: number, a: tf.TensorInfo, b: tf.TensorInfo, av: Float32Array, bv: Float32Array) => {
-    const block = blockOf(av);
+  const blockedBinary = (
+    backend: NativeBackend,
+    kind: number,
+    a: tf.TensorInfo,
+    b: tf.TensorInfo,
+    av: Float32Array,
+    bv: Float32Array,
+  ) => {
+    const block = backend.buffers.blockOf(av);
     if (!block || a.shape.length !== 4) return undefined;
     const [n, h, w, c] = a.shape as [number, number, number, number];
     let key: Int32Array;
-    if (blockOf(bv) === block && b.shape.join() === a.shape.join()) key = Int32Array.of(kind, 1, av.length, av.length);
-    else if (!blockOf(bv) && b.shape.length === 1 && b.shape[0] === c && c > 1) {
+    if (backend.buffers.blockOf(bv) === block && b.shape.join() === a.shape.join())
+      key = Int32Array.of(kind, 1, av.length, av.length);
+    else if (!backend.buffers.blockOf(bv) && b.shape.length === 1 && b.shape[0] === c && c > 1) {
       key = Int32Array.of(kind, 4, n, c / block, h * w, block, 1, c / block, 1, block);
     } else return undefined;
-    const y = uninitialised(av.length);
+    const y = uninitialised(backend, av.length);
     addon.binary(av, bv, y, key);
-    setBlock(y, block);
+    backend.buffers.setBlock(y, block);
     return y;
   };
 
@@ -93,7 +96,7 @@ export function layoutKernels(addon: NativeAddon): tf.KernelConfig[] {
       // element), so those come here from a few dozen elements
       const broadcasts = a.shape.join() !== b.shape.join();
       if (sizeOf(outShape) < (broadcasts ? NATIVE_BROADCAST_FROM : NATIVE_FROM)) return undefined;
-      const blocked = blockedBinary(kind, a, b, rawA, rawB);
+      const blocked = blockedBinary(backend, kind, a, b, rawA, rawB);
       if (blocked) return backend.makeTensorInfo(outShape, 'float32', blocked);
       const av = floats(backend, a)!;
       const bv = floats(backend, b)!;
@@ -104,7 +107,7 @@ export function layoutKernels(addon: NativeAddon): tf.KernelConfig[] {
         if (kind === SUB || kind === DIV || secondShape.join() !== full) return undefined;
         [first, second, firstShape, secondShape] = [bv, av, secondShape, firstShape];
       }
-      const y = uninitialised(first.length);
+      const y = uninitialised(backend, first.length);
       addon.binary(first, second, y, Int32Array.from([kind, rank, ...firstShape, ...secondShape]));
       return backend.makeTensorInfo(outShape, 'float32', y);
     };

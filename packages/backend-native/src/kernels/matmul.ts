@@ -1,7 +1,8 @@
 import { tf } from '@trainkit/core';
 import { LINEAR_BIAS } from '@trainkit/core/kernels';
 import type { NativeAddon } from '../addon.js';
-import { type CpuLikeBackend, floats, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
+import type { NativeBackend } from '../native-backend.js';
+import { floats, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
 
 interface Product {
   values: Float32Array;
@@ -16,7 +17,7 @@ interface Product {
  */
 function product(
   addon: NativeAddon,
-  backend: CpuLikeBackend,
+  backend: NativeBackend,
   a: tf.TensorInfo,
   b: tf.TensorInfo,
   transposeA: boolean,
@@ -46,7 +47,7 @@ function product(
     rows = m * batchA;
     batchA = 1;
   }
-  const values = uninitialised(sizeOf(outShape));
+  const values = uninitialised(backend, sizeOf(outShape));
   const dims = Int32Array.of(batchA, batchB, rows, n, k, transposeA ? 1 : 0, transposeB ? 1 : 0, bias ? 1 : 0);
   if (bias) addon.matmul(av, bv, values, dims, bias);
   else addon.matmul(av, bv, values, dims);

@@ -7,6 +7,7 @@ import {
   type SGDUpdateAttrs,
 } from '@trainkit/core/kernels';
 import type { NativeAddon } from '../addon.js';
+import type { NativeBackend } from '../native-backend.js';
 import { floats, uninitialised } from './util.js';
 
 const missing = (name: string) => new Error(`${name} on native: missing or non-float32 inputs`);
@@ -18,12 +19,12 @@ const missing = (name: string) => new Error(`${name} on native: missing or non-f
 export function optimKernels(addon: NativeAddon): tf.KernelConfig[] {
   const adam: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as AdamUpdateAttrs;
-    const b = backend as unknown as Parameters<typeof floats>[0];
+    const b = backend as NativeBackend;
     const { param, grad, expAvg, expAvgSq, maxExpAvgSq } = inputs as Record<string, tf.TensorInfo | undefined>;
     const [p, g, m, v] = [param, grad, expAvg, expAvgSq].map((t) => t && floats(b, t));
     const vMax = maxExpAvgSq ? floats(b, maxExpAvgSq) : undefined;
     if (!param || !p || !g || !m || !v || (a.amsgrad && !vMax)) throw missing(ADAM_UPDATE);
-    const outs = Array.from({ length: a.amsgrad ? 4 : 3 }, () => uninitialised(p.length));
+    const outs = Array.from({ length: a.amsgrad ? 4 : 3 }, () => uninitialised(b, p.length));
     const c = adamUpdateConstants(a);
     addon.adamUpdate(
       p,
@@ -42,13 +43,13 @@ export function optimKernels(addon: NativeAddon): tf.KernelConfig[] {
 
   const sgd: tf.KernelFunc = ({ inputs, backend, attrs }) => {
     const a = attrs as unknown as SGDUpdateAttrs;
-    const b = backend as unknown as Parameters<typeof floats>[0];
+    const b = backend as NativeBackend;
     const { param, grad, momentumBuffer } = inputs as Record<string, tf.TensorInfo | undefined>;
     const p = param && floats(b, param);
     const g = grad && floats(b, grad);
     const prev = momentumBuffer ? floats(b, momentumBuffer) : undefined;
     if (!param || !p || !g || (momentumBuffer && !prev)) throw missing(SGD_UPDATE);
-    const outs = Array.from({ length: a.momentum !== 0 ? 2 : 1 }, () => uninitialised(p.length));
+    const outs = Array.from({ length: a.momentum !== 0 ? 2 : 1 }, () => uninitialised(b, p.length));
     addon.sgdUpdate(
       p,
       g,

@@ -1,6 +1,5 @@
 import { tf } from '@trainkit/core';
 import type { NativeAddon } from '../addon.js';
-import { blockedCopy, blockOf, setBlock } from '../layouts.js';
 import { floats, floatsAnyLayout, type NativeBody, nativeKernel, sizeOf, uninitialised } from './util.js';
 
 const MAX = 0;
@@ -44,7 +43,7 @@ function poolDims(c: PoolInfo, kind: number): Int32Array {
 }
 
 export function poolKernels(addon: NativeAddon): tf.KernelConfig[] {
-  // a channel-blocked x (layouts.ts) gives a y blocked alike
+  // a channel-blocked x (buffer-store.ts) gives a y blocked alike
   const forward =
     (kind: number): NativeBody =>
     ({ inputs, backend, attrs }) => {
@@ -53,10 +52,10 @@ export function poolKernels(addon: NativeAddon): tf.KernelConfig[] {
       if (!xv || x.shape.length !== 4) return undefined;
       const c = poolInfo(x.shape, attrs);
       if (sizeOf(c.outShape) === 0) return undefined;
-      const y = uninitialised(sizeOf(c.outShape));
-      const block = blockOf(xv);
+      const y = uninitialised(backend, sizeOf(c.outShape));
+      const block = backend.buffers.blockOf(xv);
       addon.pool2d(xv, y, Int32Array.from([...poolDims(c, kind), block]));
-      setBlock(y, block);
+      backend.buffers.setBlock(y, block);
       return backend.makeTensorInfo(c.outShape, 'float32', y);
     };
 
@@ -71,10 +70,12 @@ export function poolKernels(addon: NativeAddon): tf.KernelConfig[] {
       if (!dyv || !xv || input.shape.length !== 4) return undefined;
       const c = poolInfo(input.shape, attrs);
       // the CIFAR net's last pool: x blocked, dy plain from the flatten — dy (4× smaller) goes blocked for the scan
-      if (kind === MAX && blockOf(xv) && !blockOf(dyv) && c.inChannels % blockOf(xv) === 0) {
-        dyv = blockedCopy(addon, dyv, dy.shape, blockOf(xv));
+      const { buffers } = backend;
+      const xBlock = buffers.blockOf(xv);
+      if (kind === MAX && xBlock && !buffers.blockOf(dyv) && c.inChannels % xBlock === 0) {
+        dyv = buffers.blockedCopy(dyv, dy.shape, xBlock);
       }
-      const block = kind === MAX && blockOf(xv) === blockOf(dyv) ? blockOf(xv) : 0;
+      const block = kind === MAX && xBlock === buffers.blockOf(dyv) ? xBlock : 0;
       if (block === 0) {
         dyv = floats(backend, dy)!;
         xv = floats(backend, input)!;
@@ -84,9 +85,9 @@ export function poolKernels(addon: NativeAddon): tf.KernelConfig[] {
         dims[0] = c.batchSize * (c.inChannels / block);
         dims[3] = block;
       }
-      const dx = uninitialised(sizeOf(input.shape));
+      const dx = uninitialised(backend, sizeOf(input.shape));
       addon.pool2dBackward(xv, dyv, dx, dims);
-      setBlock(dx, block);
+      backend.buffers.setBlock(dx, block);
       return backend.makeTensorInfo(input.shape, 'float32', dx);
     };
 

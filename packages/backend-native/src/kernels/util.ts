@@ -1,43 +1,45 @@
 import { tf } from '@trainkit/core';
-import { forgetBiasGradient } from '../bias-gradients.js';
-import { inputsToPlain, setBlock, toPlain } from '../layouts.js';
-import { takeOutput } from '../recycled-outputs.js';
-
-/** The parts of tfjs's MathBackendCPU the native kernels use: its typed-array store and tensor constructor. */
-export interface CpuLikeBackend {
-  data: { get(dataId: tf.DataId): { values?: unknown } };
-  makeTensorInfo(shape: number[], dtype: tf.DataType, values?: tf.BackendValues): tf.TensorInfo;
-}
+import type { NativeBackend } from '../native-backend.js';
 
 /**
- * A float32 input's values in place, in NHWC (a channel-blocked buffer is brought back first, see layouts.ts), or
- * undefined when the native kernel cannot take it (other dtypes, empty).
+ * A float32 input's values in place, in NHWC (a channel-blocked buffer is brought back first, see buffer-store.ts),
+ * or undefined when the native kernel cannot take it (other dtypes, empty).
  */
-export function floats(backend: CpuLikeBackend, t: tf.TensorInfo): Float32Array | undefined {
+export function floats(backend: NativeBackend, t: tf.TensorInfo): Float32Array | undefined {
   const values = floatsAnyLayout(backend, t);
-  if (values) toPlain(values, t.shape);
+  if (values) backend.buffers.toPlain(values, t.shape);
   return values;
 }
 
-/** floats() for kernels that read channel-blocked inputs too: the buffer as it is (blockOf says which). */
-export function floatsAnyLayout(backend: CpuLikeBackend, t: tf.TensorInfo): Float32Array | undefined {
+/** floats() for kernels that read channel-blocked inputs too: the buffer as it is (buffers.blockOf says which). */
+export function floatsAnyLayout(backend: NativeBackend, t: tf.TensorInfo): Float32Array | undefined {
   if (t.dtype !== 'float32') return undefined;
-  const values = backend.data.get(t.dataId).values;
+  const values = backend.data.get(t.dataId)?.values;
   return values instanceof Float32Array && values.length > 0 ? values : undefined;
 }
 
 /**
  * A Float32Array for a kernel output that the addon overwrites entirely: not zero-filled, which saves a pass over
- * every output (about 10 % of a CIFAR step), and recycled from a disposed output where one is free
- * (recycled-outputs.ts), which saves the page faults of fresh memory.
+ * every output (about 10 % of a CIFAR step), and recycled from a disposed output where one is free (BufferStore),
+ * which saves the page faults of fresh memory.
  */
-export function uninitialised(size: number): Float32Array {
-  const values = takeOutput(size);
-  // a recycled array may have held a blocked tensor or a dy whose bias gradient was kept (its weight version goes
-  // when the output is stored: weight-versions.ts)
-  setBlock(values, 0);
-  forgetBiasGradient(values);
-  return values;
+export function uninitialised(backend: NativeBackend, size: number): Float32Array {
+  return backend.buffers.take(size);
+}
+
+/** Every input of a kernel call back to NHWC: for kernels that index their inputs as tfjs lays them out. */
+export function inputsToPlain(backend: NativeBackend, inputs: tf.NamedTensorInfoMap | tf.TensorInfo[]): void {
+  for (const info of Object.values(inputs) as (tf.TensorInfo | undefined)[]) {
+    if (info?.dataId) backend.plain(info);
+  }
+}
+
+/** A kernel that reads its inputs as tfjs lays them out, wrapped to see them in NHWC. */
+export function withPlainInputs(kernelFunc: tf.KernelFunc): tf.KernelFunc {
+  return (args) => {
+    inputsToPlain(args.backend as NativeBackend, args.inputs);
+    return kernelFunc(args);
+  };
 }
 
 /**
@@ -57,9 +59,9 @@ export const kernelCounts: Record<string, { native: number; fallback: number }> 
 /** A native kernel body: returns undefined when the case is not one it handles (the cpu kernel then runs). */
 export type NativeBody = (args: {
   inputs: tf.NamedTensorInfoMap;
-  backend: CpuLikeBackend;
+  backend: NativeBackend;
   attrs: tf.NamedAttrMap;
-}) => tf.TensorInfo | undefined;
+}) => tf.TensorInfo | tf.TensorInfo[] | undefined;
 
 /**
  * The kernel config for `name` on 'native': the native body, with tfjs's own cpu kernel as the fallback for the
@@ -84,7 +86,7 @@ export function nativeKernel(name: string, body: NativeBody): tf.KernelConfig {
         return out;
       }
       counts.fallback++;
-      inputsToPlain(args.backend, args.inputs);
+      inputsToPlain(args.backend as NativeBackend, args.inputs);
       return cpuKernel().kernelFunc(args);
     },
   };

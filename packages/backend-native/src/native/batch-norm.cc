@@ -1,6 +1,6 @@
 // Batch normalisation in training mode (core's TrainkitBatchNorm* kernels): per-channel statistics in double, the
 // normalisation and both gradients, on channels-last buffers — NHWC / [M, C], or channel-blocked ([N][C/b][H·W][b],
-// layouts.ts) — described alike as [outer][blocks][inner][lanes] with channel = block·lanes + lane.
+// buffer-store.ts) — described alike as [outer][blocks][inner][lanes] with channel = block·lanes + lane.
 #include <cmath>
 
 #include "common.h"

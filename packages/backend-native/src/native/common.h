@@ -30,6 +30,8 @@ float* optionalFloatArg(napi_env env, napi_value v);
 double numberArg(napi_env env, napi_value v, double fallback);
 /** An Int32Array argument copied into a vector; it doubles as the primitive-cache key. */
 std::vector<int> intsArg(napi_env env, napi_value v);
+/** The member `name` of an object argument as an int: a number, or a boolean as 0/1. */
+int intProperty(napi_env env, napi_value object, const char* name);
 
 // Built for the baseline x86-64 ISA and dispatched at load time to an AVX2 or AVX-512 copy where the CPU has one.
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
@@ -119,7 +121,7 @@ struct Staged {
     loadedVersion = 0;
   }
   /**
-   * load() for a weight: `version` (non-zero) names this content of this buffer (src/weight-versions.ts), and the
+   * load() for a weight: `version` (non-zero) names this content of this buffer (src/buffer-store.ts), and the
    * reorder is skipped when the last load had the same buffer and version — an evaluation loop's every batch, or
    * the same layer called twice in a step.
    */

@@ -1,9 +1,12 @@
 // Conv2D forward, backward-data and backward-weights on oneDNN. tfjs hands NHWC activations and HWIO filters;
 // every primitive is created with format_tag::any so oneDNN picks its blocked layouts (plain layouts make it fall
 // back to im2col + GEMM, about 3x slower), and Staged reorders at the edges. An activation may also arrive, and an
-// output leave, in oneDNN's channel-blocked layout (aBcd16b / aBcd8b, see src/layouts.ts): then no reorder runs
+// output leave, in oneDNN's channel-blocked layout (aBcd16b / aBcd8b, see src/buffer-store.ts): then no reorder runs
 // between consecutive native convolutions and pools. Primitives and their scratch buffers are cached per shape and
 // layout.
+#include <iterator>
+#include <utility>
+
 #include "common.h"
 
 namespace tk {
@@ -11,20 +14,64 @@ namespace {
 
 using namespace dnnl;
 
-// dims layout (from the TS side): N,H,W,C, OC,KH,KW, OH,OW, sH,sW, dH,dW, padTop,padLeft, hasBias, relu, then the
-// layouts: the channel block (0 = plain NHWC, 8 or 16) of the two activation inputs, and whether the output may
-// stay blocked
+// A convolution as addon.ts's ConvParams names it (documented there), read member by member. Every member is an int
+// (booleans as 0/1), and their values in this order key the primitive caches.
+struct ConvParams {
+  int batch, inHeight, inWidth, inChannels, outChannels, filterHeight, filterWidth, outHeight, outWidth;
+  int strideHeight, strideWidth, dilationHeight, dilationWidth, padTop, padLeft;
+  int hasBias, relu, xBlock, dyBlock, blockedOut;
+};
+
+constexpr std::pair<const char*, int ConvParams::*> kConvFields[] = {
+    {"batch", &ConvParams::batch},
+    {"inHeight", &ConvParams::inHeight},
+    {"inWidth", &ConvParams::inWidth},
+    {"inChannels", &ConvParams::inChannels},
+    {"outChannels", &ConvParams::outChannels},
+    {"filterHeight", &ConvParams::filterHeight},
+    {"filterWidth", &ConvParams::filterWidth},
+    {"outHeight", &ConvParams::outHeight},
+    {"outWidth", &ConvParams::outWidth},
+    {"strideHeight", &ConvParams::strideHeight},
+    {"strideWidth", &ConvParams::strideWidth},
+    {"dilationHeight", &ConvParams::dilationHeight},
+    {"dilationWidth", &ConvParams::dilationWidth},
+    {"padTop", &ConvParams::padTop},
+    {"padLeft", &ConvParams::padLeft},
+    {"hasBias", &ConvParams::hasBias},
+    {"relu", &ConvParams::relu},
+    {"xBlock", &ConvParams::xBlock},
+    {"dyBlock", &ConvParams::dyBlock},
+    {"blockedOut", &ConvParams::blockedOut},
+};
+
+ConvParams convParamsArg(napi_env env, napi_value object) {
+  napi_valuetype type;
+  napi_typeof(env, object, &type);
+  if (type != napi_object) throw std::runtime_error("conv2d: expected the convolution's parameters as an object");
+  ConvParams p{};
+  for (const auto& [name, member] : kConvFields) p.*member = intProperty(env, object, name);
+  return p;
+}
+
+std::vector<int> cacheKey(const ConvParams& p) {
+  std::vector<int> key;
+  key.reserve(std::size(kConvFields));
+  for (const auto& field : kConvFields) key.push_back(p.*field.second);
+  return key;
+}
+
 struct ConvShape {
   memory::dims src, wei, dst, strides, dil, pl, pr;
   bool bias = false, relu = false;
-  int inBlock[2] = {0, 0};
+  int xBlock = 0, dyBlock = 0;
   bool blockedOut = false;
-  explicit ConvShape(const std::vector<int>& d) {
-    if (d.size() != 20) throw std::runtime_error("conv2d: expected 20 dims");
-    bias = d[15] != 0, relu = d[16] != 0;
-    inBlock[0] = d[17], inBlock[1] = d[18], blockedOut = d[19] != 0;
-    const long N = d[0], H = d[1], W = d[2], C = d[3], OC = d[4], KH = d[5], KW = d[6], OH = d[7], OW = d[8];
-    const long sH = d[9], sW = d[10], dH = d[11], dW = d[12], pT = d[13], pL = d[14];
+  explicit ConvShape(const ConvParams& p)
+      : bias(p.hasBias != 0), relu(p.relu != 0), xBlock(p.xBlock), dyBlock(p.dyBlock), blockedOut(p.blockedOut != 0) {
+    const long N = p.batch, H = p.inHeight, W = p.inWidth, C = p.inChannels, OC = p.outChannels;
+    const long KH = p.filterHeight, KW = p.filterWidth, OH = p.outHeight, OW = p.outWidth;
+    const long sH = p.strideHeight, sW = p.strideWidth, dH = p.dilationHeight, dW = p.dilationWidth;
+    const long pT = p.padTop, pL = p.padLeft;
     src = {N, C, H, W};
     wei = {OC, C, KH, KW};
     dst = {N, OC, OH, OW};
@@ -90,14 +137,13 @@ struct Forward {
     hasBias = s.bias;
     if (hasBias) bias = memory(pd.bias_desc(), eng(), DNNL_MEMORY_NONE);
     prim = convolution_forward(pd);
-    x = Staged(s.user(s.src, s.inBlock[0]), pd.src_desc(), true);
+    x = Staged(s.user(s.src, s.xBlock), pd.src_desc(), true);
     w = Staged(s.hwio(), pd.weights_desc(), true);
     yBlock = outputBlock(s, pd.dst_desc(), s.dst);
     y = Staged(s.user(s.dst, yBlock), pd.dst_desc(), false);
   }
 };
 
-// inBlock[0] is dy's block
 struct BackwardData {
   convolution_backward_data prim;
   Staged dy, w, dx;
@@ -107,14 +153,14 @@ struct BackwardData {
                                       s.strides, s.dil, s.pl, s.pr);
     convolution_backward_data::primitive_desc pd(d, eng(), forwardPd(s));
     prim = convolution_backward_data(pd);
-    dy = Staged(s.user(s.dst, s.inBlock[0]), pd.diff_dst_desc(), true);
+    dy = Staged(s.user(s.dst, s.dyBlock), pd.diff_dst_desc(), true);
     w = Staged(s.hwio(), pd.weights_desc(), true);
     dxBlock = outputBlock(s, pd.diff_src_desc(), s.src);
     dx = Staged(s.user(s.src, dxBlock), pd.diff_src_desc(), false);
   }
 };
 
-// inBlock = {x's block, dy's block}; with hasBias the primitive also sums dy into the bias gradient, in the same
+// With hasBias the primitive also sums dy into the bias gradient, in the same
 // pass over dy
 struct BackwardWeights {
   convolution_backward_weights prim;
@@ -130,17 +176,19 @@ struct BackwardWeights {
                                                           s.any(s.dst), s.strides, s.dil, s.pl, s.pr);
     convolution_backward_weights::primitive_desc pd(d, eng(), forwardPd(s));
     prim = convolution_backward_weights(pd);
-    x = Staged(s.user(s.src, s.inBlock[0]), pd.src_desc(), true);
-    dy = Staged(s.user(s.dst, s.inBlock[1]), pd.diff_dst_desc(), true);
+    x = Staged(s.user(s.src, s.xBlock), pd.src_desc(), true);
+    dy = Staged(s.user(s.dst, s.dyBlock), pd.diff_dst_desc(), true);
     dw = Staged(s.hwio(), pd.diff_weights_desc(), false);
     if (hasBias) db = memory(pd.diff_bias_desc(), eng(), DNNL_MEMORY_NONE);
   }
 };
 
 template <typename T>
-T& cached(std::map<std::vector<int>, std::unique_ptr<T>>& cache, const std::vector<int>& key) {
+T& cached(std::map<std::vector<int>, std::unique_ptr<T>>& cache, napi_env env, napi_value params) {
+  const ConvParams p = convParamsArg(env, params);
+  const std::vector<int> key = cacheKey(p);
   auto it = cache.find(key);
-  if (it == cache.end()) it = cache.emplace(key, std::make_unique<T>(ConvShape(key))).first;
+  if (it == cache.end()) it = cache.emplace(key, std::make_unique<T>(ConvShape(p))).first;
   return *it->second;
 }
 
@@ -156,12 +204,12 @@ static napi_value blockValue(napi_env env, int block) {
   return v;
 }
 
-// conv2d(x, w, y, dims[, bias | null[, wVersion]]) → y's channel block (0 = NHWC); a bias (length OC) when dims say
-// so; wVersion as Staged::loadVersioned takes it
+// conv2d(x, w, y, params[, bias | null[, wVersion]]) → y's channel block (0 = NHWC); a bias (length OC) when
+// params.hasBias; wVersion as Staged::loadVersioned takes it
 napi_value Conv2dForward(napi_env env, napi_callback_info info) {
   int block = 0;
   guarded(env, info, 4, [&](napi_value* a) {
-    auto& p = cached(forwards, intsArg(env, a[3]));
+    auto& p = cached(forwards, env, a[3]);
     p.x.load(floatArg(env, a[0]));
     p.w.loadVersioned(floatArg(env, a[1]), numberArg(env, a[5], 0));
     p.y.bind(floatArg(env, a[2]));
@@ -181,11 +229,11 @@ napi_value Conv2dForward(napi_env env, napi_callback_info info) {
   return blockValue(env, block);
 }
 
-// conv2dBackwardData(dy, w, dx, dims[, wVersion]) → dx's channel block (0 = NHWC)
+// conv2dBackwardData(dy, w, dx, params[, wVersion]) → dx's channel block (0 = NHWC)
 napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
   int block = 0;
   guarded(env, info, 4, [&](napi_value* a) {
-    auto& p = cached(backwardData, intsArg(env, a[3]));
+    auto& p = cached(backwardData, env, a[3]);
     p.dy.load(floatArg(env, a[0]));
     p.w.loadVersioned(floatArg(env, a[1]), numberArg(env, a[4], 0));
     p.dx.bind(floatArg(env, a[2]));
@@ -198,10 +246,10 @@ napi_value Conv2dBackwardData(napi_env env, napi_callback_info info) {
   return blockValue(env, block);
 }
 
-// conv2dBackwardWeights(x, dy, dw, dims[, db]) — db (length OC) receives Σ dy over N, H, W when dims say hasBias
+// conv2dBackwardWeights(x, dy, dw, params[, db]) — db (length OC) receives Σ dy over N, H, W when params.hasBias
 napi_value Conv2dBackwardWeights(napi_env env, napi_callback_info info) {
   return guarded(env, info, 4, [&](napi_value* a) {
-    auto& p = cached(backwardWeights, intsArg(env, a[3]));
+    auto& p = cached(backwardWeights, env, a[3]);
     p.x.load(floatArg(env, a[0]));
     p.dy.load(floatArg(env, a[1]));
     p.dw.bind(floatArg(env, a[2]));

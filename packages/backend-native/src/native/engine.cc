@@ -55,4 +55,20 @@ std::vector<int> intsArg(napi_env env, napi_value v) {
   return std::vector<int>(p, p + n);
 }
 
+int intProperty(napi_env env, napi_value object, const char* name) {
+  napi_value v;
+  napi_valuetype type = napi_undefined;
+  if (napi_get_named_property(env, object, name, &v) == napi_ok) napi_typeof(env, v, &type);
+  if (type == napi_boolean) {
+    bool b = false;
+    napi_get_value_bool(env, v, &b);
+    return b ? 1 : 0;
+  }
+  int i = 0;
+  if (type != napi_number || napi_get_value_int32(env, v, &i) != napi_ok) {
+    throw std::runtime_error(std::string("expected a number or boolean ") + name);
+  }
+  return i;
+}
+
 }  // namespace tk

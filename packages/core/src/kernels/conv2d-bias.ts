@@ -1,4 +1,5 @@
 import { tf } from '../tf.js';
+import { conv2dBackpropFilterBiasOp } from './conv2d-backprop-filter-bias.js';
 import { defineKernel } from './define-kernel.js';
 
 /**
@@ -19,10 +20,13 @@ export interface Conv2DBiasAttrs {
 }
 
 /**
- * Lazy closures, unlike tfjs's fused conv2d, whose customGrad computes dx, dW and db whenever any is wanted: the tape
- * calls only the closures of inputs that lead to what is differentiated, so the first layer's dx never runs.
- *   dx = Conv2DBackpropInput(dy, W)   dW = Conv2DBackpropFilter(x, dy)   db = Σ_{n,h,w} dy
- * dimRoundingMode goes to both kernels (tfjs's Conv2D gradient drops it), so that 'ceil' shapes agree with dy's.
+ * Lazy closures for dx, unlike tfjs's fused conv2d, whose customGrad computes dx, dW and db whenever any is wanted:
+ * the tape calls only the closures of inputs that lead to what is differentiated, so the first layer's dx never runs.
+ *   dx = Conv2DBackpropInput(dy, W)   [dW, db] = Conv2DBackpropFilterBias(x, dy)
+ * dW and db come from one kernel where the backend registers it (one pass over dy), else from Conv2DBackpropFilter
+ * and Σ_{n,h,w} dy. That kernel runs when the tape reaches this node, not in a closure: each closure runs in a scope
+ * of its own, and the output no closure claims (a frozen bias) must be left to the backward pass's scope to dispose.
+ * dimRoundingMode goes to every kernel (tfjs's Conv2D gradient drops it), so that 'ceil' shapes agree with dy's.
  */
 export const conv2dBiasOp = defineKernel<'x' | 'filter' | 'bias', Conv2DBiasAttrs>(CONV2D_BIAS, {
   inputsToSave: ['x', 'filter'],
@@ -37,13 +41,15 @@ export const conv2dBiasOp = defineKernel<'x' | 'filter' | 'bias', Conv2DBiasAttr
     const conv = { strides, pad, dataFormat: 'NHWC', dimRoundingMode } as const;
     const run = (name: string, inputs: tf.NamedTensorMap, extra: tf.NamedAttrMap) =>
       tf.engine().runKernel(name, inputs, { ...conv, ...extra } as tf.NamedAttrMap) as tf.Tensor;
+    const backpropFilter = { filterShape: filter.shape };
+    const both = conv2dBackpropFilterBiasOp.has()
+      ? conv2dBackpropFilterBiasOp.run({ x, dy: dy as tf.Tensor }, { ...conv, ...backpropFilter })
+      : undefined;
     return {
-      x: () => run(tf.Conv2DBackpropInput, { dy: dy as tf.Tensor, filter }, { inputShape: x.shape }),
-      // withBiasGradient: a backend may sum dy for the bias in the same pass (native does), and hand that sum to
-      // the bias closure's Sum; other backends ignore the attribute
+      x: () => run(tf.Conv2DBackpropInput, { dy: dy as tf.Tensor, filter }, { inputShape: x.shape }) as tf.Tensor,
       filter: () =>
-        run(tf.Conv2DBackpropFilter, { x, dy: dy as tf.Tensor }, { filterShape: filter.shape, withBiasGradient: true }),
-      bias: () => tf.sum(dy as tf.Tensor, [0, 1, 2]),
+        both?.[0] ?? (run(tf.Conv2DBackpropFilter, { x, dy: dy as tf.Tensor }, backpropFilter) as tf.Tensor),
+      bias: () => both?.[1] ?? tf.sum(dy as tf.Tensor, [0, 1, 2]),
     };
   },
 });

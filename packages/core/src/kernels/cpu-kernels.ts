@@ -7,6 +7,7 @@ import {
   batchNormGradWeightCpuKernel,
   batchNormTrainCpuKernel,
 } from './batch-norm-train.js';
+import { CONV2D_BACKPROP_FILTER_BIAS, conv2dBackpropFilterBiasCpuKernel } from './conv2d-backprop-filter-bias.js';
 import { CONV2D_BIAS, conv2dBiasCpuKernel } from './conv2d-bias.js';
 import { makeConv2DBackpropFilter } from './cpu-conv2d-backprop-filter.js';
 import {
@@ -32,6 +33,7 @@ export const CPU_KERNELS: readonly BackendKernel[] = [
     make: (stock) => makeConv2DBackpropFilter(requireStock('cpu', tf.Conv2DBackpropFilter, stock)),
   },
   { name: CONV2D_BIAS, role: 'missing', kernelFunc: conv2dBiasCpuKernel },
+  { name: CONV2D_BACKPROP_FILTER_BIAS, role: 'missing', kernelFunc: conv2dBackpropFilterBiasCpuKernel },
   { name: LINEAR_BIAS, role: 'missing', kernelFunc: linearBiasCpuKernel },
   { name: CROSS_ENTROPY, role: 'missing', kernelFunc: crossEntropyCpuKernel },
   { name: CROSS_ENTROPY_GRAD, role: 'missing', kernelFunc: crossEntropyGradCpuKernel },

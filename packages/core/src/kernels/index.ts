@@ -17,6 +17,12 @@ export {
   batchNormTrainCpuKernel,
   batchNormTrainOp,
 } from './batch-norm-train.js';
+export {
+  CONV2D_BACKPROP_FILTER_BIAS,
+  type Conv2DBackpropFilterBiasAttrs,
+  conv2dBackpropFilterBiasCpuKernel,
+  conv2dBackpropFilterBiasOp,
+} from './conv2d-backprop-filter-bias.js';
 export { CONV2D_BIAS, type Conv2DBiasAttrs, conv2dBiasCpuKernel, conv2dBiasOp } from './conv2d-bias.js';
 export { cpuData } from './cpu-data.js';
 export { CPU_KERNELS, registerCpuKernels, registeredCpuKernels, unregisterCpuKernels } from './cpu-kernels.js';
