@@ -22,6 +22,7 @@ const CONFORMANCE = [
   'optim-kernels',
   'sequential',
   'state',
+  'transpose-elision',
 ];
 // The same for the tutorial networks' suites in @trainkit/test-models (PyTorch's forward, gradients and state dicts).
 const TUTORIAL_CONFORMANCE = ['layers-cifar', 'state-cifar'];

@@ -34,6 +34,10 @@ interface BufferRecord {
   attached: boolean;
   /** seen outside the backend, or held twice: never reused */
   escaped: boolean;
+  /** a transpose's output not computed yet (defer) */
+  pending: { fill: () => void; source: BufferRecord } | undefined;
+  /** deferred outputs that still have to read this buffer: released, it is not reused */
+  pins: number;
 }
 
 /** The addon's strided copy, which brings a buffer into and out of a channel-blocked layout. */
@@ -60,7 +64,15 @@ export class BufferStore {
   #record(values: Float32Array): BufferRecord {
     let record = this.#records.get(values);
     if (!record) {
-      record = { block: 0, version: 0, recyclable: false, attached: false, escaped: false };
+      record = {
+        block: 0,
+        version: 0,
+        recyclable: false,
+        attached: false,
+        escaped: false,
+        pending: undefined,
+        pins: 0,
+      };
       this.#records.set(values, record);
     }
     return record;
@@ -107,13 +119,18 @@ export class BufferStore {
 
   /** The last tensor on `values` was disposed: an array made here goes back to the free lists if it can. */
   released(values: unknown): void {
+    const record = values instanceof Float32Array ? this.#records.get(values) : undefined;
+    if (record?.pending) {
+      record.pending.source.pins--;
+      record.pending = undefined;
+    }
     const owner = this.#owner(values);
     // a view's release leaves its memory's owner alone (the view made it escape when it was stored)
     if (!owner?.recyclable || this.#records.get(values as Float32Array) !== owner) return;
     owner.attached = false;
     const array = values as Float32Array;
     const bytes = array.length * 4;
-    if (owner.escaped || this.#freeBytes + bytes > this.#limitBytes) return;
+    if (owner.escaped || owner.pins > 0 || this.#freeBytes + bytes > this.#limitBytes) return;
     const list = this.#free.get(array.length);
     if (list) list.push(array);
     else this.#free.set(array.length, [array]);
@@ -160,8 +177,31 @@ export class BufferStore {
     if (block !== 0 || this.#records.has(values)) this.#record(values).block = block;
   }
 
+  /**
+   * `values` is the output of a transpose of `source` that is computed (`fill`) only when something reads it
+   * (resolve). Between two NHWC layers an NCHW activation is made only to be transposed back, and core's
+   * transpose elision hands that transpose `source` itself: the copy is then never made. `source` must hold its
+   * contents until then, so it is pinned: released meanwhile, it is not reused.
+   */
+  defer(values: Float32Array, source: Float32Array, fill: () => void): void {
+    const pinned = this.#record(source);
+    pinned.pins++;
+    this.#record(values).pending = { fill, source: pinned };
+  }
+
+  /** Computes a deferred output now (every read of a buffer comes here first: toPlain, floatsAnyLayout, readSync). */
+  resolve(values: Float32Array): void {
+    const record = this.#records.get(values);
+    const pending = record?.pending;
+    if (!pending) return;
+    record.pending = undefined;
+    pending.fill();
+    pending.source.pins--;
+  }
+
   /** Brings a blocked buffer of the NHWC tensor `shape` back to NHWC, in place; a plain one is left alone. */
   toPlain(values: Float32Array, shape: readonly number[]): void {
+    this.resolve(values);
     const block = this.blockOf(values);
     if (!block) return;
     const [n, h, w, c] = shape as [number, number, number, number];

@@ -59,6 +59,7 @@ export class NativeBackend extends MathBackendCPU {
   /** The caller gets the buffer itself, in NHWC; the shape comes from tfjs's engine, which knows every tensor's. */
   #handOut(dataId: tf.DataId): void {
     const values = this.data.get(dataId)?.values;
+    if (values instanceof Float32Array) this.buffers.resolve(values);
     if (values instanceof Float32Array && this.buffers.blockOf(values) !== 0) {
       const shape = tf.engine().state.tensorInfo.get(dataId)?.shape;
       if (!shape) throw new Error('@trainkit/backend-native: a blocked buffer read without its shape');

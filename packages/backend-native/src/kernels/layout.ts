@@ -15,7 +15,8 @@ function padTo(shape: number[], rank: number): number[] {
 }
 
 export function layoutKernels(addon: NativeAddon): tf.KernelConfig[] {
-  // NHWC → NCHW of a channel-blocked x ([N][C/b][H][W][b]) is the 5-d transpose [0, 1, 4, 2, 3]: one pass
+  // NHWC → NCHW of a channel-blocked x ([N][C/b][H][W][b]) is the 5-d transpose [0, 1, 4, 2, 3]: one pass. The pass
+  // is deferred until the output is read (BufferStore.defer): the transpose back that usually follows gets x itself.
   const transpose: NativeBody = ({ inputs, backend, attrs }) => {
     const { x } = inputs as { x: tf.TensorInfo };
     const perm = attrs.perm as number[];
@@ -23,14 +24,17 @@ export function layoutKernels(addon: NativeAddon): tf.KernelConfig[] {
     if (!raw || raw.length < NATIVE_FROM || x.shape.length < 2 || perm.every((p, i) => p === i)) return undefined;
     const outShape = perm.map((p) => x.shape[p]!);
     const y = uninitialised(backend, raw.length);
-    const block = backend.buffers.blockOf(raw);
-    if (block && perm.join() === '0,3,1,2') {
-      const [n, h, w, c] = x.shape as [number, number, number, number];
-      addon.transpose(raw, y, Int32Array.of(5, n, c / block, h, w, block, 0, 1, 4, 2, 3));
-    } else {
-      const xv = floats(backend, x)!;
-      addon.transpose(xv, y, Int32Array.from([x.shape.length, ...x.shape, ...perm]));
-    }
+    const shape = [...x.shape];
+    backend.buffers.defer(y, raw, () => {
+      const block = backend.buffers.blockOf(raw);
+      if (block && perm.join() === '0,3,1,2') {
+        const [n, h, w, c] = shape as [number, number, number, number];
+        addon.transpose(raw, y, Int32Array.of(5, n, c / block, h, w, block, 0, 1, 4, 2, 3));
+      } else {
+        backend.buffers.toPlain(raw, shape);
+        addon.transpose(raw, y, Int32Array.from([shape.length, ...shape, ...perm]));
+      }
+    });
     return backend.makeTensorInfo(outShape, 'float32', y);
   };
 

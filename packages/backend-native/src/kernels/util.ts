@@ -15,7 +15,9 @@ export function floats(backend: NativeBackend, t: tf.TensorInfo): Float32Array |
 export function floatsAnyLayout(backend: NativeBackend, t: tf.TensorInfo): Float32Array | undefined {
   if (t.dtype !== 'float32') return undefined;
   const values = backend.data.get(t.dataId)?.values;
-  return values instanceof Float32Array && values.length > 0 ? values : undefined;
+  if (!(values instanceof Float32Array) || values.length === 0) return undefined;
+  backend.buffers.resolve(values);
+  return values;
 }
 
 /**

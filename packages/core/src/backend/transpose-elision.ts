@@ -12,7 +12,7 @@ import { tf } from '../tf.js';
  * Registered for tfjs's 'cpu' and 'wasm' backends by useBackend (use-backend.ts); other backends have their own
  * layouts and keep their own Transpose.
  */
-export const TRANSPOSE_ELISION_BACKENDS: readonly string[] = ['cpu', 'wasm'];
+export const TRANSPOSE_ELISION_BACKENDS: readonly string[] = ['cpu', 'wasm', 'native'];
 
 interface Origin {
   dataId: tf.DataId;
