@@ -1,5 +1,5 @@
 import { Generator } from '@trainkit/core';
-import { type EvaluationResult, evaluateWeights } from '@trainkit/train';
+import { evaluateCommand } from '@trainkit/train';
 import { DIGITS } from './analysis.js';
 import type { MnistConfig } from './config.js';
 import { loadMnist } from './data.js';
@@ -12,16 +12,7 @@ export type { EvaluationResult } from '@trainkit/train';
  * matrix and sklearn's classification report. The test images are normalised with the training split's statistics,
  * as in training, so give the same data flags (--data-dir, --limit-train) the weights were trained with.
  */
-export function evaluateOnly(
-  config: MnistConfig,
-  log: (line: string) => void = console.log,
-): Promise<EvaluationResult> {
-  return evaluateWeights(
-    config,
-    async () => {
-      const data = await loadMnist(config, new Generator(config.seed));
-      return { model: new MLP(784, 10), test: data.test, description: data.descriptions.test, classes: DIGITS };
-    },
-    log,
-  );
-}
+export const evaluateOnly = evaluateCommand(async (config: MnistConfig) => {
+  const data = await loadMnist(config, new Generator(config.seed));
+  return { model: new MLP(784, 10), test: data.test, description: data.descriptions.test, classes: DIGITS };
+});

@@ -20,7 +20,12 @@ export {
 export { type TrainingCommandFlags, type TrainingCommandOptions, trainingCommand } from './cli/training-command.js';
 export { checkTrainingFlags, type TrainingFlagDefaults, trainingFlags } from './cli/training-flags.js';
 export { epochLine, snakeCase } from './run/epoch-line.js';
-export { type EvaluationResult, type EvaluationSetup, evaluateWeights } from './run/evaluate-weights.js';
+export {
+  type EvaluationResult,
+  type EvaluationSetup,
+  evaluateCommand,
+  evaluateWeights,
+} from './run/evaluate-weights.js';
 export { historyCurves } from './run/history-curves.js';
 export { InterruptGuard, type InterruptOptions, onInterrupt } from './run/interrupt.js';
 export {

@@ -9,8 +9,9 @@ import { tf } from '../tf.js';
  * instead of copying. The held reference is let go when the output's data is freed. Shared data is safe because
  * kernels never write into their inputs, and a variable's assign replaces its data rather than writing into it.
  *
- * Registered for tfjs's 'cpu' and 'wasm' backends by useBackend (use-backend.ts); other backends have their own
- * layouts and keep their own Transpose.
+ * Registered for 'cpu', 'wasm' and trainkit's 'native' by useBackend (use-backend.ts), wrapping each one's own
+ * Transpose. On native the first transpose of the pair is itself computed only when read (backend-native's
+ * BufferStore.defer), so with this rule the NCHW activation between two layers is never made there at all.
  */
 export const TRANSPOSE_ELISION_BACKENDS: readonly string[] = ['cpu', 'wasm', 'native'];
 

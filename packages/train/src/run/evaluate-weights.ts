@@ -26,13 +26,24 @@ export interface EvaluationSetup {
   describe?: (cm: ConfusionMatrix) => string;
 }
 
+type EvalConfig = { evalOnly?: string | undefined; backend?: BackendName | undefined; batchSize: number };
+
+/**
+ * A program's --eval-only from its model and test set: `(config, log?) => evaluateWeights(config, () => setup(config), log)`.
+ */
+export function evaluateCommand<C extends EvalConfig>(
+  setup: (config: C) => Promise<EvaluationSetup>,
+): (config: C, log?: (line: string) => void) => Promise<EvaluationResult> {
+  return (config, log) => evaluateWeights(config, () => setup(config), log);
+}
+
 /**
  * --eval-only CKPT: selects the backend, asks the program for its model and test set, loads the checkpoint or
  * weights file into the model and reports the loss and accuracy with the confusion matrix and sklearn's
  * classification report. The model is freed afterwards, also when the weights do not load.
  */
 export async function evaluateWeights(
-  config: { evalOnly?: string | undefined; backend?: BackendName | undefined; batchSize: number },
+  config: EvalConfig,
   setup: () => Promise<EvaluationSetup>,
   log: (line: string) => void = console.log,
 ): Promise<EvaluationResult> {
