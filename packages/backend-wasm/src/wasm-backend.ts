@@ -2,8 +2,10 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { type BackendPackage, provideBackendPackage, tf } from '@trainkit/core';
 import { registerKernels } from '@trainkit/core/kernels';
+import { deferTransposesOn, deferWasmTransposes } from './deferred-transpose.js';
 import { wrapWasmKernelsForThreads } from './kernels/parallel-work.js';
 import { registerWasmKernels } from './kernels/register-wasm-kernels.js';
+import type { WasmBackend } from './kernels/wasm-kernel-call.js';
 import { WASM_OPTIMIZER_KERNELS } from './optim/wasm-optimizer-kernels.js';
 import { createThreadedWasmBackend, wantedWasmThreads } from './wasm-threads.js';
 
@@ -60,34 +62,42 @@ export async function registerWasmBackend(): Promise<void> {
   const stock = tf.findBackendFactory('wasm');
   if (!stock) throw new Error('@tensorflow/tfjs-backend-wasm: did not register with tfjs');
   const threads = wantedWasmThreads();
-  // An instance someone else already initialised keeps its setup; replacing it would dispose its tensors.
-  if (threads > 1 && !tf.findBackend('wasm')) {
-    tf.removeBackend('wasm');
-    tf.registerBackend(
-      'wasm',
-      async () => {
-        try {
-          const { backend, poolFor } = await createThreadedWasmBackend(threads);
-          setup = { threads, poolFor };
-          return backend;
-        } catch (err) {
-          const backend = await stock();
-          setup = { threads: wasm.getThreadsCount(), singleThreadReason: (err as Error).message };
-          return backend;
-        }
-      },
-      2,
-    );
-  } else {
+  // the instance, if one was initialised already (tf.findBackend would start initialising the stock one)
+  const existing = (tf.engine() as unknown as { registry: Record<string, WasmBackend | undefined> }).registry.wasm;
+  if (existing) {
+    // An instance someone else already initialised keeps its setup; replacing it would dispose its tensors.
     setup = {
       threads: 1,
       ...(threads > 1 ? { singleThreadReason: 'the wasm backend was initialised before trainkit loaded it' } : {}),
     };
+    deferTransposesOn(existing);
+  } else {
+    tf.removeBackend('wasm');
+    tf.registerBackend(
+      'wasm',
+      async () => {
+        if (threads <= 1) {
+          setup = { threads: 1 };
+          return deferTransposesOn((await stock()) as WasmBackend);
+        }
+        try {
+          const { backend, poolFor } = await createThreadedWasmBackend(threads);
+          setup = { threads, poolFor };
+          return deferTransposesOn(backend as WasmBackend);
+        } catch (err) {
+          const backend = await stock();
+          setup = { threads: wasm.getThreadsCount(), singleThreadReason: (err as Error).message };
+          return deferTransposesOn(backend as WasmBackend);
+        }
+      },
+      2,
+    );
   }
   // Before the backend initialises, so that the stock setup functions our wrappers keep still run.
   registerWasmKernels();
   registerKernels('wasm', WASM_OPTIMIZER_KERNELS);
   wrapWasmKernelsForThreads();
+  deferWasmTransposes();
   registered = true;
 }
 
