@@ -1,24 +1,12 @@
 import { tf, useBackend } from '@trainkit/core';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { NCHW, NHWC, nchwOnHost } from '../../core/test/helpers/layout-perms.js';
 import type { NativeBackend } from '../src/native-backend.js';
 import { available, rand } from './helpers.js';
 
 const buffers = () => (tf.findBackend('native') as NativeBackend).buffers;
-const NCHW = [0, 3, 1, 2];
-const NHWC = [0, 2, 3, 1];
 // [8, 16, 16, 32]: 65,536 floats, above the size from which native transposes and outputs are recycled
 const SHAPE = [8, 16, 16, 32];
-
-/** x transposed to NCHW on the host, the reference. */
-function nchwOnHost(x: tf.Tensor): number[] {
-  const [n, h, w, c] = x.shape as [number, number, number, number];
-  const v = x.dataSync();
-  const out: number[] = [];
-  for (let i = 0; i < n; i++)
-    for (let k = 0; k < c; k++)
-      for (let r = 0; r < h; r++) for (let q = 0; q < w; q++) out.push(v[((i * h + r) * w + q) * c + k]!);
-  return out;
-}
 
 /** Counts the deferred transposes that were computed (BufferStore.defer's fill ran). */
 function countFills(): { filled: number } {

@@ -1,21 +1,9 @@
 import { tf, useBackend } from '@trainkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { NCHW, NHWC, nchwOnHost } from '../../core/test/helpers/layout-perms.js';
 
-const NCHW = [0, 3, 1, 2];
-const NHWC = [0, 2, 3, 1];
 // [8, 16, 16, 32]: 65,536 floats, above the size from which wasm defers a transpose
 const SHAPE = [8, 16, 16, 32];
-
-/** x transposed to NCHW on the host, the reference. */
-function nchwOnHost(x: tf.Tensor): number[] {
-  const [n, h, w, c] = x.shape as [number, number, number, number];
-  const v = x.dataSync();
-  const out: number[] = [];
-  for (let i = 0; i < n; i++)
-    for (let k = 0; k < c; k++)
-      for (let r = 0; r < h; r++) for (let q = 0; q < w; q++) out.push(v[((i * h + r) * w + q) * c + k]!);
-  return out;
-}
 
 const rand = (seed: number) => tf.randomUniform(SHAPE, -1, 1, 'float32', seed);
 
@@ -45,7 +33,9 @@ describe('deferred transposes on wasm', () => {
     const x = rand(3);
     const expected = tf.tidy(() => Array.from(tf.sum(x, [0, 1, 2]).dataSync()));
     const got = tf.tidy(() => Array.from(tf.sum(tf.transpose(x, NCHW), [0, 2, 3]).dataSync()));
-    got.forEach((v, i) => expect(v).toBeCloseTo(expected[i]!, 3));
+    got.forEach((v, i) => {
+      expect(v).toBeCloseTo(expected[i]!, 3);
+    });
     x.dispose();
   });
 
@@ -77,6 +67,8 @@ describe('deferred transposes on wasm', () => {
     };
     const cpu = await grads('cpu');
     const wasm = await grads('wasm');
-    wasm.forEach((v, i) => expect(v).toBeCloseTo(cpu[i]!, 1));
+    wasm.forEach((v, i) => {
+      expect(v).toBeCloseTo(cpu[i]!, 1);
+    });
   });
 });
