@@ -7,6 +7,7 @@ import { wrapWasmKernelsForThreads } from './kernels/parallel-work.js';
 import { registerWasmKernels } from './kernels/register-wasm-kernels.js';
 import type { WasmBackend } from './kernels/wasm-kernel-call.js';
 import { WASM_OPTIMIZER_KERNELS } from './optim/wasm-optimizer-kernels.js';
+import { withoutAddedProcessHandlers } from './process-handlers.js';
 import { createThreadedWasmBackend, wantedWasmThreads } from './wasm-threads.js';
 
 const PKG = '@trainkit/backend-wasm';
@@ -75,21 +76,22 @@ export async function registerWasmBackend(): Promise<void> {
     tf.removeBackend('wasm');
     tf.registerBackend(
       'wasm',
-      async () => {
-        if (threads <= 1) {
-          setup = { threads: 1 };
-          return deferTransposesOn((await stock()) as WasmBackend);
-        }
-        try {
-          const { backend, poolFor } = await createThreadedWasmBackend(threads);
-          setup = { threads, poolFor };
-          return deferTransposesOn(backend as WasmBackend);
-        } catch (err) {
-          const backend = await stock();
-          setup = { threads: wasm.getThreadsCount(), singleThreadReason: (err as Error).message };
-          return deferTransposesOn(backend as WasmBackend);
-        }
-      },
+      () =>
+        withoutAddedProcessHandlers(async () => {
+          if (threads <= 1) {
+            setup = { threads: 1 };
+            return deferTransposesOn((await stock()) as WasmBackend);
+          }
+          try {
+            const { backend, poolFor } = await createThreadedWasmBackend(threads);
+            setup = { threads, poolFor };
+            return deferTransposesOn(backend as WasmBackend);
+          } catch (err) {
+            const backend = await stock();
+            setup = { threads: wasm.getThreadsCount(), singleThreadReason: (err as Error).message };
+            return deferTransposesOn(backend as WasmBackend);
+          }
+        }),
       2,
     );
   }
