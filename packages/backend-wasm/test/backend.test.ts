@@ -1,7 +1,7 @@
 // useBackend with this package installed: 'auto' reaches wasm, and says why it skipped the backends before it.
-import { execFileSync } from 'node:child_process';
 import { backendInfo, describeBackend, tf, useBackend } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
+import { childBackend } from '../../core/test/helpers/child-backend.js';
 
 describe('useBackend', () => {
   it("'auto' picks native when @trainkit/backend-native loads, else wasm, and says why the others were skipped", async () => {
@@ -34,27 +34,6 @@ describe('useBackend', () => {
     }
   });
 });
-
-// Environment-driven choices run in a child process so that the tfjs engine of this test file stays untouched.
-function childBackend(env: Record<string, string>): { out: string; err: string } {
-  const script = `
-    import { useBackend, describeBackend, tf } from '${new URL('../../core/src/index.ts', import.meta.url).pathname}';
-    const info = await useBackend();
-    tf.tidy(() => tf.add(tf.ones([2]), tf.ones([2])).dataSync());
-    console.log(JSON.stringify({ name: info.name, source: info.source, line: describeBackend() }));
-  `;
-  try {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return { out, err: '' };
-  } catch (e) {
-    const err = e as { stdout: string; stderr: string };
-    return { out: err.stdout, err: err.stderr };
-  }
-}
 
 describe('backend from the environment', () => {
   it('auto falls back to cpu when wasm is disabled, without the tfjs banner', () => {

@@ -1,6 +1,6 @@
-import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { backendInfo, candidates, describeBackend, tf, useBackend } from '../src/index.js';
+import { childBackend } from './helpers/child-backend.js';
 
 describe('useBackend', () => {
   it("'auto' falls back to cpu when the optional backend packages are switched off, and says why", async () => {
@@ -58,27 +58,6 @@ describe('useBackend', () => {
     expect(candidates.map((c) => c.name)).toEqual(['tensorflow-gpu', 'tensorflow', 'native', 'wasm', 'cpu']);
   });
 });
-
-// Environment-driven choices run in a child process so that the tfjs engine of this test file stays untouched.
-function childBackend(env: Record<string, string>): { out: string; err: string } {
-  const script = `
-    import { useBackend, describeBackend, tf } from '${new URL('../src/index.ts', import.meta.url).pathname}';
-    const info = await useBackend();
-    tf.tidy(() => tf.add(tf.ones([2]), tf.ones([2])).dataSync());
-    console.log(JSON.stringify({ name: info.name, source: info.source, line: describeBackend() }));
-  `;
-  try {
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
-      env: { ...process.env, ...env },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    return { out, err: '' };
-  } catch (e) {
-    const err = e as { stdout: string; stderr: string };
-    return { out: err.stdout, err: err.stderr };
-  }
-}
 
 describe('backend from the environment', () => {
   it('TRAINKIT_BACKEND=cpu chooses cpu', () => {
