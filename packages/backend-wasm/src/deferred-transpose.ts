@@ -1,4 +1,5 @@
 import { tf } from '@trainkit/core';
+import { isVariableData } from '@trainkit/core/kernels';
 import type { TensorInfo, WasmBackend } from './kernels/wasm-kernel-call.js';
 
 /**
@@ -28,15 +29,23 @@ function release(backend: WasmBackend, d: Deferred): void {
   if (backend.disposeData(d.x.dataId)) tf.engine().removeDataId(d.x.dataId, backend);
 }
 
-/** Computes a deferred transpose into its own memory. */
+/**
+ * Computes a deferred transpose into its own memory: the stock kernel runs with a backend whose makeOutput hands it
+ * that memory, so nothing is allocated or copied. Where the stock kernel makes no output of its own (a permutation
+ * that only moves size-1 axes, which it runs as Identity) the result is copied in.
+ */
 function fill(backend: WasmBackend, dataId: tf.DataId): void {
   const d = deferred.get(dataId);
   if (!d) return;
   deferred.delete(dataId);
-  const tmp = d.transpose({ inputs: { x: d.x }, backend, attrs: { perm: d.perm } }) as TensorInfo;
-  const into = backend.typedArrayFromHeap({ dataId, shape: tmp.shape, dtype: 'float32' }) as Float32Array;
-  into.set(backend.typedArrayFromHeap(tmp) as Float32Array);
-  backend.disposeData(tmp.dataId);
+  const shape = d.perm.map((p) => d.x.shape[p]!);
+  const target: TensorInfo = { dataId, shape, dtype: 'float32' };
+  const into = Object.create(backend, { makeOutput: { value: () => target } }) as WasmBackend;
+  const out = d.transpose({ inputs: { x: d.x }, backend: into, attrs: { perm: d.perm } }) as TensorInfo;
+  if (out.dataId !== dataId) {
+    (backend.typedArrayFromHeap(target) as Float32Array).set(backend.typedArrayFromHeap(out) as Float32Array);
+    backend.disposeData(out.dataId);
+  }
   release(backend, d);
 }
 
@@ -47,7 +56,10 @@ function deferringTranspose(transpose: tf.KernelFunc): tf.KernelFunc {
     const { x } = args.inputs as { x: TensorInfo };
     const perm = (args.attrs as unknown as { perm: number[] }).perm;
     const size = tf.util.sizeFromShape(x.shape);
-    if (x.dtype !== 'float32' || size < DEFER_FROM || perm.every((p, i) => p === i) || !filling.has(backend)) {
+    // a variable's transpose is kept by core's transpose elision for as long as the variable's data lives: deferred,
+    // it would hold that data itself, and neither would ever be freed
+    const keep = isVariableData(x.dataId);
+    if (x.dtype !== 'float32' || size < DEFER_FROM || keep || perm.every((p, i) => p === i) || !filling.has(backend)) {
       return transpose(args);
     }
     const out = backend.makeOutput(

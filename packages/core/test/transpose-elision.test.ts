@@ -1,6 +1,7 @@
-// The backend rule that hands back a transpose's input when a transpose undoes it (src/backend/transpose-elision.ts),
-// on tfjs's cpu and wasm backends: the same numbers and gradients as the stock Transpose, shared data where a pair
-// cancels, and no tensor or data buffer left behind.
+// The backend rule that hands back a transpose's input when a transpose undoes it, and keeps a variable's transpose
+// while the variable's data lives (src/backend/transpose-elision.ts), on tfjs's cpu and wasm backends: the same
+// numbers and gradients as the stock Transpose, shared data where a pair cancels, and no tensor or data buffer left
+// behind.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   registerTransposeElision,
@@ -112,6 +113,44 @@ for (const backend of TEST_BACKENDS.filter((b) => TRANSPOSE_ELISION_BACKENDS.inc
       const after = tf.memory();
       expect(after.numTensors).toBe(before.numTensors);
       expect(after.numDataBuffers).toBe(before.numDataBuffers);
+    });
+
+    it("keeps a variable's transpose while the variable's data lives, and lets go of it when the data goes", () => {
+      const before = tf.memory();
+      const v = tf.tidy(() => tf.variable(tf.randomNormal([4, 3, 5, 5], 0, 1, 'float32', 9)));
+      const first = tf.transpose(v, [2, 3, 1, 0]);
+      const values = Array.from(first.dataSync());
+      const firstData = first.dataId;
+      first.dispose();
+      // an evaluation loop's next batch: the same filter comes back, data and all
+      const again = tf.transpose(v, [2, 3, 1, 0]);
+      expect(again.dataId).toBe(firstData);
+      expect(Array.from(again.dataSync())).toEqual(values);
+      const other = tf.transpose(v, [1, 0, 2, 3]);
+      expect(other.dataId).not.toBe(again.dataId);
+      const kept = again.dataId;
+      tf.dispose([again, other]);
+      // an optimizer step assigns new data: its transpose is computed anew, and the old one is freed with the old data
+      tf.tidy(() => v.assign(tf.mul(v, 2)));
+      const next = tf.transpose(v, [2, 3, 1, 0]);
+      expect(next.dataId).not.toBe(kept);
+      expect(Array.from(next.dataSync())).toEqual(values.map((x) => x * 2));
+      next.dispose();
+      v.dispose();
+      const after = tf.memory();
+      expect(after.numTensors).toBe(before.numTensors);
+      expect(after.numDataBuffers).toBe(before.numDataBuffers);
+      expect(after.numBytes).toBe(before.numBytes);
+    });
+
+    it("differentiates through a variable's kept transpose", () => {
+      const v = tf.tidy(() => tf.variable(tf.randomNormal([2, 3, 4, 5], 0, 1, 'float32', 10)));
+      const r = tf.randomNormal([4, 5, 3, 2], 0, 1, 'float32', 11);
+      tf.transpose(v, [2, 3, 1, 0]).dispose();
+      const { grads } = tf.variableGrads(() => tf.sum(tf.mul(tf.transpose(v, [2, 3, 1, 0]), r)) as tf.Scalar, [v]);
+      const want = tf.transpose(r, [3, 2, 0, 1]);
+      expect(Array.from(grads[v.name]!.dataSync())).toEqual(Array.from(want.dataSync()));
+      tf.dispose([v, r, want, grads[v.name]!]);
     });
 
     it('keeps the tensor count flat through training steps', () => {

@@ -52,3 +52,4 @@ export {
   unregisterKernels,
 } from './register-kernels.js';
 export { SGD_UPDATE, type SGDUpdateAttrs, sgdUpdateCpuKernel, sgdUpdateOp } from './sgd-update.js';
+export { isVariableData } from './variable-data.js';
