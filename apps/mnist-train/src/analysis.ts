@@ -2,7 +2,16 @@ import { noGrad, type tf as TF, tf } from '@trainkit/core';
 import type { DataLoader } from '@trainkit/data';
 import { ConfusionMatrix, getPredictions, mostIncorrect } from '@trainkit/metrics';
 import { historyCurves, type TrainingRun } from '@trainkit/train';
-import { type Figure, pca, plotConfusionMatrix, plotMostIncorrect, plotWeights, scatterPlot } from '@trainkit/viz';
+import {
+  type Figure,
+  pca,
+  plotConfusionMatrix,
+  plotMostIncorrect,
+  plotWeights,
+  progress,
+  scatterPlot,
+  tsne,
+} from '@trainkit/viz';
 import type { MnistMetric } from './checkpoints.js';
 import type { MnistConfig } from './config.js';
 import type { MnistSplits, Sample } from './data.js';
@@ -15,6 +24,9 @@ export interface AnalysisFiles {
   mostIncorrect: string | null;
   pcaOutputs: string;
   pcaHidden: string;
+  /** null with --tsne-images 0 */
+  tsneOutputs: string | null;
+  tsneHidden: string | null;
   firstLayerWeights: string;
 }
 
@@ -70,8 +82,8 @@ export interface AnalysisInputs {
 /**
  * Seed 004's analysis of the trained model on the test set, as PNGs in the run directory and images in
  * TensorBoard: training curves, the confusion matrix, the 25 most confidently wrong digits with their true and
- * predicted labels and probabilities, PCA of the outputs and of the second hidden layer coloured by digit, and the
- * first layer's weights as 28×28 images.
+ * predicted labels and probabilities, PCA and t-SNE (of the first --tsne-images digits) of the outputs and of the
+ * second hidden layer coloured by digit, and the first layer's weights as 28×28 images.
  */
 export async function analyse({ run, model, testIterator, data }: AnalysisInputs): Promise<AnalysisFiles> {
   const { state, log } = run;
@@ -125,6 +137,40 @@ export async function analyse({ run, model, testIterator, data }: AnalysisInputs
       }),
       'pca_hidden',
     );
+    const tsneOf = async (rep: TF.Tensor2D, what: string, name: string): Promise<string | null> => {
+      const n = Math.min(run.config.tsneImages, rep.shape[0]);
+      if (n < 2) return null;
+      const rows = tf.tidy(() => rep.slice([0, 0], [n, -1]).arraySync() as number[][]);
+      const bar = progress({
+        total: 1000,
+        desc: `t-SNE of ${what} (${n} digits)`,
+        unit: 'it',
+        disable: !run.config.progress,
+      });
+      let done = 0;
+      const { embedding } = tsne(rows, {
+        // seed 004's manifold.TSNE(n_components=2, random_state=0), exact, from sklearn ≥ 1.2's default PCA start
+        perplexity: Math.min(30, n - 1),
+        onProgress: ({ iteration, klDivergence }) => {
+          bar.update(iteration - done);
+          done = iteration;
+          bar.setPostfix({ kl: klDivergence.toFixed(3) });
+        },
+      });
+      bar.close();
+      return save(
+        scatterPlot(embedding, {
+          labels: labels.slice(0, n),
+          classNames: DIGITS,
+          title: `t-SNE of ${what} (${n} test digits)`,
+          xlabel: 't-SNE 1',
+          ylabel: 't-SNE 2',
+        }),
+        name,
+      );
+    };
+    const tsneOutputs = await tsneOf(reps.outputs, 'the outputs (logits)', 'tsne_outputs');
+    const tsneHidden = await tsneOf(reps.intermediates, 'the second hidden layer h₂', 'tsne_hidden');
     const firstLayerWeights = await save(
       plotWeights(model, {
         layer: 'input_fc',
@@ -136,7 +182,7 @@ export async function analyse({ run, model, testIterator, data }: AnalysisInputs
       'first_layer_weights',
     );
     log(
-      `analysis: ${[trainingCurves, confusionMatrix, mostIncorrectFile, pcaOutputs, pcaHidden, firstLayerWeights].filter(Boolean).join(', ')}`,
+      `analysis: ${[trainingCurves, confusionMatrix, mostIncorrectFile, pcaOutputs, pcaHidden, tsneOutputs, tsneHidden, firstLayerWeights].filter(Boolean).join(', ')}`,
     );
     return {
       trainingCurves,
@@ -144,6 +190,8 @@ export async function analyse({ run, model, testIterator, data }: AnalysisInputs
       mostIncorrect: mostIncorrectFile,
       pcaOutputs,
       pcaHidden,
+      tsneOutputs,
+      tsneHidden,
       firstLayerWeights,
     };
   } finally {

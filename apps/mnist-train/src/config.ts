@@ -13,7 +13,7 @@ export const {
   description:
     'Trains the MNIST MLP of the tutorials (784-250-100-10 with ReLU, Adam) with a validation split, keeps the\n' +
     'weights with the best validation loss, and analyses them on the test set: accuracy, confusion matrix, the 25\n' +
-    'most confidently wrong digits, PCA of the outputs and of the second hidden layer, and the first-layer weights —\n' +
+    'most confidently wrong digits, PCA and t-SNE of the outputs and of the second hidden layer, and the first-layer weights —\n' +
     'PNGs in the run directory --log-dir/--run-name, all logged to TensorBoard as well. Works offline by default.',
   examples: [
     'mnist-train                                  # the bundled digits, no download',
@@ -28,6 +28,12 @@ export const {
       type: 'boolean',
       default: true,
       help: "augment training digits as seed 004 does: a random 28×28 crop of the digit padded by 2 (seed 004 also rotates by ±5°, which trainkit's transforms lack)",
+    },
+    tsneImages: {
+      type: 'number',
+      default: 1000,
+      placeholder: 'N',
+      help: 't-SNE of the outputs and of h₂ for the first N test digits, as seed 004 (exact t-SNE, O(N²) per iteration: 1,000 digits take 10–30 s each); 0 skips it',
     },
     dataDir: {
       type: 'string',

@@ -27,6 +27,8 @@ const REPORT = [
   'most_incorrect',
   'pca_outputs',
   'pca_hidden',
+  'tsne_outputs',
+  'tsne_hidden',
   'first_layer_weights',
 ];
 // Tags whose values depend only on the seed and the data (not on timing): a resumed run must reproduce them.

@@ -38,6 +38,7 @@ export {
 } from './progress/progress-bar.js';
 export type { ProgressStream } from './progress/progress-stream.js';
 export { type PCAResult, pca } from './projection/pca.js';
+export { type TSNEOptions, type TSNEResult, tsne } from './projection/tsne.js';
 export { FormattingOptions } from './summary/formatting-options.js';
 export { LayerInfo } from './summary/layer-info.js';
 export { type LayerStatistics, ModelStatistics } from './summary/model-statistics.js';

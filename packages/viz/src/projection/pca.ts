@@ -1,4 +1,5 @@
-import { type Tensor, tf } from '@trainkit/core';
+import type { Tensor } from '@trainkit/core';
+import { toRows } from './rows.js';
 
 export interface PCAResult {
   /** The data in the new coordinates, [N][k]. */
@@ -91,29 +92,13 @@ function orthonormalize(Q: Float64Array, D: number, m: number): void {
   }
 }
 
-function toRows(data: Tensor | readonly (readonly number[])[]): { X: Float64Array; N: number; D: number } {
-  if (data instanceof tf.Tensor) {
-    if (data.rank !== 2) throw new Error(`pca: expected data of shape [N, D], got [${data.shape.join(', ')}]`);
-    const [N, D] = data.shape as [number, number];
-    return { X: Float64Array.from(data.dataSync() as Float32Array), N, D };
-  }
-  const N = data.length;
-  const D = data[0]?.length ?? 0;
-  const X = new Float64Array(N * D);
-  data.forEach((row, i) => {
-    if (row.length !== D) throw new Error(`pca: row ${i} has ${row.length} values, expected ${D}`);
-    X.set(row, i * D);
-  });
-  return { X, N, D };
-}
-
 /**
  * Principal component analysis of rows of `data` ([N, D]) onto the top `k` axes, as sklearn's PCA(k).fit_transform:
  * centred data, axes = eigenvectors of the covariance. Computed by subspace iteration with a few spare vectors and
  * a Rayleigh–Ritz step, exact when D is small; deterministic (fixed start).
  */
 export function pca(data: Tensor | readonly (readonly number[])[], k = 2): PCAResult {
-  const { X, N, D } = toRows(data);
+  const { X, N, D } = toRows('pca', data);
   if (N < 2) throw new Error(`pca: need at least 2 rows, got ${N}`);
   if (!Number.isInteger(k) || k < 1 || k > Math.min(N, D))
     throw new Error(`pca: k must be in 1..${Math.min(N, D)}, got ${k}`);
