@@ -25,6 +25,35 @@ export interface DataLoaderOptions<T, B> {
    * the loop ends, or on `break`; clone (tf.clone) what you keep. false: the caller owns and disposes every batch.
    */
   autoDispose?: boolean;
+  /**
+   * PyTorch's num_workers: only 0 (the default). Batches are built in this thread, `prefetch` of them ahead while the
+   * step runs; tfjs tensors cannot move between worker threads, so a worker pool would have to rebuild every batch
+   * from raw bytes on this side, and is not offered rather than accepted and ignored.
+   */
+  numWorkers?: number;
+}
+
+const OPTIONS: readonly string[] = [
+  'batchSize',
+  'shuffle',
+  'sampler',
+  'dropLast',
+  'collate',
+  'generator',
+  'seed',
+  'prefetch',
+  'autoDispose',
+  'numWorkers',
+];
+
+/** Throws on an option DataLoader does not take, naming it (and its camelCase form for PyTorch's snake_case names). */
+function checkOptionNames(options: object): void {
+  for (const key of Object.keys(options)) {
+    if (OPTIONS.includes(key)) continue;
+    const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+    const hint = camel !== key && OPTIONS.includes(camel) ? ` (PyTorch's ${key} is ${camel} here)` : '';
+    throw new Error(`DataLoader: unknown option '${key}'${hint}; the options are ${OPTIONS.join(', ')}`);
+  }
 }
 
 type Source<T> = MapDataset<T> | AsyncIterable<T> | Iterable<T>;
@@ -53,6 +82,12 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   private readonly collateFn: (samples: T[]) => B;
 
   constructor(dataset: Source<T>, options: DataLoaderOptions<T, B> = {}) {
+    checkOptionNames(options);
+    if ((options.numWorkers ?? 0) !== 0) {
+      throw new Error(
+        `DataLoader: numWorkers ${options.numWorkers} is not supported: batches are built in this thread (tfjs tensors cannot move between worker threads); use prefetch (default 2) to build batches ahead while the step runs, or numWorkers 0`,
+      );
+    }
     this.dataset = dataset;
     this.batchSize = options.batchSize ?? 1;
     if (!Number.isInteger(this.batchSize) || this.batchSize <= 0) {

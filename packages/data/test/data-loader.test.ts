@@ -100,6 +100,25 @@ describe('DataLoader batching', () => {
   });
 });
 
+describe('DataLoader options', () => {
+  it('rejects numWorkers above 0 with what to use instead, and accepts 0', () => {
+    expect(() => new DataLoader(new Indexed(4), { numWorkers: 4 })).toThrow(
+      /numWorkers 4 is not supported: batches are built in this thread .* use prefetch/,
+    );
+    expect(new DataLoader(new Indexed(4), { numWorkers: 0, batchSize: 2 }).length).toBe(2);
+  });
+
+  it("names an unknown option, with the camelCase name of PyTorch's snake_case one", () => {
+    const options = { batch_size: 2, num_workers: 0 } as unknown as { batchSize: number };
+    expect(() => new DataLoader(new Indexed(4), options)).toThrow(
+      "DataLoader: unknown option 'batch_size' (PyTorch's batch_size is batchSize here)",
+    );
+    expect(() => new DataLoader(new Indexed(4), { pinMemory: true } as unknown as { batchSize: number })).toThrow(
+      /unknown option 'pinMemory'; the options are batchSize, shuffle/,
+    );
+  });
+});
+
 describe('DataLoader shuffling', () => {
   it('each sample appears exactly once per epoch, the same seed gives the same order, epochs differ', async () => {
     const n = 100;
