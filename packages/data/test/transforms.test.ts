@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Generator } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { type ArrayTensor, type ImageArray, transforms } from '../src/index.js';
@@ -160,6 +161,65 @@ describe('resize', () => {
     const half: ImageArray = { data: Uint8Array.from([1, 2, 3, 4]), height: 1, width: 4, channels: 1 };
     // → 1.5 and 3.5 → 2 and 4 (half to even)
     expect(Array.from(resize([1, 2])(half).data)).toEqual([2, 4]);
+  });
+});
+
+describe('resize with antialias (PIL / torchvision)', () => {
+  interface Case {
+    in: [number, number, number];
+    out: [number, number];
+    pixels: number[];
+    pil: number[];
+    torchFloat: number[];
+  }
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/resize-antialias.json', import.meta.url), 'utf8')) as {
+    pil: string;
+    cases: Case[];
+  };
+
+  for (const c of fixture.cases) {
+    const [h, w, ch] = c.in;
+    const [oh, ow] = c.out;
+    it(`${h}×${w}×${ch} → ${oh}×${ow}: uint8 as PIL ${fixture.pil}'s resize(BILINEAR), float as torch's antialias=True`, () => {
+      const img: ImageArray = { data: Uint8Array.from(c.pixels), height: h, width: w, channels: ch };
+      const out = resize([oh, ow], { antialias: true })(img);
+      expect([out.height, out.width, out.channels]).toEqual([oh, ow, ch]);
+      expect(out.data).toBeInstanceOf(Uint8Array);
+      const diffs = Array.from(out.data, (v, i) => Math.abs(v - c.pil[i]!));
+      // PIL's fixed-point arithmetic: equal; the issue's bound is 1/255
+      expect(Math.max(...diffs)).toBe(0);
+
+      // the same pixels as a float CHW tensor, against torch's interpolate (HWC in the fixture)
+      const chw = new Float32Array(h * w * ch);
+      c.pixels.forEach((v, i) => {
+        chw[(i % ch) * h * w + Math.floor(i / ch)] = v / 255;
+      });
+      const f = resize([oh, ow], { antialias: true })({ data: chw, shape: [ch, h, w] } as ArrayTensor);
+      expect(f.shape).toEqual([ch, oh, ow]);
+      const err = Math.max(
+        ...c.torchFloat.map((v, i) => Math.abs(v - f.data[(i % ch) * oh * ow + Math.floor(i / ch)]!)),
+      );
+      expect(err).toBeLessThan(1e-5);
+    });
+  }
+
+  it('differs from the plain bilinear resize when shrinking, which reads only the nearest pixels', () => {
+    // every fourth pixel lit, shrunk 4×: plain bilinear reads pixels 1 and 2 of each four (both dark); the stretched
+    // filter sees them all (PIL gives 73, 64, 64, 46: the borders see fewer lit pixels)
+    const row: ImageArray = {
+      data: Uint8Array.from({ length: 16 }, (_, i) => (i % 4 === 0 ? 255 : 0)),
+      height: 1,
+      width: 16,
+      channels: 1,
+    };
+    expect(Array.from(resize([1, 4], { antialias: true })(row).data)).toEqual([73, 64, 64, 46]);
+    expect(Array.from(resize([1, 4])(row).data)).toEqual([0, 0, 0, 0]);
+  });
+
+  it("rejects antialias with 'nearest'", () => {
+    expect(() => resize(4, { interpolation: 'nearest', antialias: true })).toThrow(
+      /antialias is only for 'bilinear' interpolation/,
+    );
   });
 });
 

@@ -1,3 +1,4 @@
+import { antialiasResample } from './antialias-resample.js';
 import { allocLike, type ImageLike, layoutOf, roundHalfEven, withData } from './image-layout.js';
 
 export type Interpolation = 'bilinear' | 'nearest';
@@ -7,6 +8,12 @@ export interface ResizeOptions {
   interpolation?: Interpolation;
   /** with an int size: the longer edge is capped at this, as torchvision's max_size */
   maxSize?: number;
+  /**
+   * bilinear only: a triangle filter stretched over every input pixel an output pixel covers when shrinking, as PIL
+   * always resizes (torchvision's Resize on PIL images) and torchvision's tensor Resize with antialias=True. uint8
+   * images then get PIL's exact arithmetic; float images torch's. Default false: torchvision 0.14's tensor Resize.
+   */
+  antialias?: boolean;
 }
 
 /** torchvision's output size: an int matches the shorter edge (the longer one truncated), [h, w] is exact. */
@@ -59,7 +66,7 @@ function nearestTaps(outSize: number, inSize: number): Int32Array {
 /**
  * Resizes like torchvision.transforms.Resize on a tensor with antialias=False, i.e.
  * torch.nn.functional.interpolate(mode='bilinear', align_corners=False). Downscaling by large factors therefore
- * aliases (torchvision ≥ 0.17 antialiases by default; PIL always does). Arithmetic is float64, so results agree
+ * aliases (torchvision ≥ 0.17 antialiases by default; PIL always does): `antialias: true` resizes as PIL does. Arithmetic is float64, so results agree
  * with PyTorch's float32 to rounding. uint8 images are interpolated as floats, rounded half to even and clamped,
  * like torchvision's uint8 path.
  */
@@ -70,6 +77,9 @@ export function resize(
   const interpolation = options.interpolation ?? 'bilinear';
   if (interpolation !== 'bilinear' && interpolation !== 'nearest') {
     throw new Error(`resize: interpolation should be 'bilinear' or 'nearest', got '${interpolation}'`);
+  }
+  if (options.antialias && interpolation !== 'bilinear') {
+    throw new Error(`resize: antialias is only for 'bilinear' interpolation (as torchvision), got '${interpolation}'`);
   }
   const sizes = typeof size === 'number' ? [size] : [...size];
   if (sizes.length < 1 || sizes.length > 2 || sizes.some((s) => !Number.isInteger(s) || s <= 0)) {
@@ -87,6 +97,12 @@ export function resize(
     const store = (i: number, v: number) => {
       out[i] = integer ? Math.min(hi, Math.max(lo, roundHalfEven(v))) : v;
     };
+    if (options.antialias) {
+      const bytes = src instanceof Uint8Array || src instanceof Uint8ClampedArray;
+      const values = antialiasResample(src, { planes, h, w, c, oh, ow }, bytes);
+      for (let i = 0; i < values.length; i++) store(i, values[i] as number);
+      return withData(img, out, oh, ow);
+    }
     if (interpolation === 'nearest') {
       const ys = nearestTaps(oh, h);
       const xs = nearestTaps(ow, w);
