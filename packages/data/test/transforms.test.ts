@@ -3,8 +3,19 @@ import { Generator } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { type ArrayTensor, type ImageArray, transforms } from '../src/index.js';
 
-const { compose, toTensor, normalize, randomCrop, randomHorizontalFlip, resize, centerCrop, lambda, hflip } =
-  transforms;
+const {
+  compose,
+  toTensor,
+  normalize,
+  randomCrop,
+  randomHorizontalFlip,
+  resize,
+  centerCrop,
+  lambda,
+  hflip,
+  rotate,
+  randomRotation,
+} = transforms;
 
 /** A 2-channel-distinct HWC image: pixel (y, x) = [10y + x, 100 + 10y + x, 200 + y + x]. */
 function image(h: number, w: number): ImageArray {
@@ -220,6 +231,62 @@ describe('resize with antialias (PIL / torchvision)', () => {
     expect(() => resize(4, { interpolation: 'nearest', antialias: true })).toThrow(
       /antialias is only for 'bilinear' interpolation/,
     );
+  });
+});
+
+describe('rotate and randomRotation (torchvision on PIL images)', () => {
+  interface Case {
+    in: [number, number, number];
+    angle: number;
+    expand: boolean;
+    center: [number, number] | null;
+    fill: number | number[];
+    pixels: number[];
+    out: [number, number];
+    expected: number[];
+  }
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/rotate.json', import.meta.url), 'utf8')) as {
+    pil: string;
+    torchvision: string;
+    cases: Case[];
+  };
+
+  for (const c of fixture.cases) {
+    const [h, w, ch] = c.in;
+    const what = `${h}×${w}×${ch} by ${c.angle}°${c.expand ? ', expand' : ''}${c.center ? ` about (${c.center})` : ''}`;
+    it(`${what}: every pixel as torchvision ${fixture.torchvision}'s F.rotate on PIL ${fixture.pil}`, () => {
+      const img: ImageArray = { data: Uint8Array.from(c.pixels), height: h, width: w, channels: ch };
+      const out = rotate(img, c.angle, {
+        expand: c.expand,
+        ...(c.center ? { center: c.center } : {}),
+        fill: c.fill,
+      });
+      expect([out.height, out.width]).toEqual(c.out);
+      const wrong = Array.from(out.data).filter((v, i) => v !== c.expected[i]).length;
+      expect(wrong).toBe(0);
+    });
+  }
+
+  it('rotates a CHW tensor as the same image in HWC', () => {
+    const c = fixture.cases[0]!;
+    const [h, w, ch] = c.in;
+    const chw = new Float32Array(h * w * ch);
+    c.pixels.forEach((v, i) => {
+      chw[(i % ch) * h * w + Math.floor(i / ch)] = v;
+    });
+    const out = rotate({ data: chw, shape: [ch, h, w] } as ArrayTensor, c.angle);
+    const back = c.expected.map((_, i) => out.data[(i % ch) * h * w + Math.floor(i / ch)]);
+    expect(back).toEqual(c.expected);
+  });
+
+  it('randomRotation draws one angle per call in [−d, d] from its generator', () => {
+    const img: ImageArray = { data: Uint8Array.from({ length: 64 }, (_, i) => i), height: 8, width: 8, channels: 1 };
+    const g = new Generator(3);
+    const angles = [0, 1, 2].map(() => g.uniform(-20, 20));
+    const t = randomRotation(20, { generator: new Generator(3) });
+    for (const a of angles) expect(Array.from(t(img).data)).toEqual(Array.from(rotate(img, a).data));
+    expect(() => randomRotation(-1)).toThrow(/must be positive/);
+    expect(() => rotate(img, 10, { fill: [1, 2] })).toThrow(/one value or one per channel \(1\), got 2/);
   });
 });
 

@@ -7,5 +7,6 @@ export { normalize } from './normalize.js';
 export { type RandomCropOptions, randomCrop } from './random-crop.js';
 export { hflip, randomHorizontalFlip } from './random-horizontal-flip.js';
 export { type Interpolation, type ResizeOptions, resize, resizedSize } from './resize.js';
+export { type RandomRotationOptions, type RotateOptions, randomRotation, rotate } from './rotate.js';
 export { toTensor } from './to-tensor.js';
 export type { Transform } from './transform.js';
