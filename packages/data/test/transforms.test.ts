@@ -290,6 +290,74 @@ describe('rotate and randomRotation (torchvision on PIL images)', () => {
   });
 });
 
+describe('colour adjustments and colorJitter (torchvision on PIL images and on tensors)', () => {
+  interface Case {
+    op: 'brightness' | 'contrast' | 'saturation' | 'hue';
+    factor: number;
+    channels: number;
+    pixels: number[];
+    pil: number[];
+    tensor: number[];
+  }
+  const fixture = JSON.parse(readFileSync(new URL('./fixtures/color-jitter.json', import.meta.url), 'utf8')) as {
+    pil: string;
+    torchvision: string;
+    height: number;
+    width: number;
+    cases: Case[];
+  };
+  const adjust = {
+    brightness: transforms.adjustBrightness,
+    contrast: transforms.adjustContrast,
+    saturation: transforms.adjustSaturation,
+    hue: transforms.adjustHue,
+  };
+  const { height: h, width: w } = fixture;
+
+  for (const c of fixture.cases) {
+    it(`${c.op} ${c.factor} on ${c.channels} channel(s): every byte as on PIL ${fixture.pil}, floats as on tensors`, () => {
+      const img: ImageArray = { data: Uint8Array.from(c.pixels), height: h, width: w, channels: c.channels };
+      const out = adjust[c.op](img, c.factor);
+      const wrong = Array.from(out.data).filter((v, i) => v !== c.pil[i]).length;
+      expect(wrong).toBe(0);
+
+      const chw = new Float32Array(c.pixels.length);
+      c.pixels.forEach((v, i) => {
+        chw[(i % c.channels) * h * w + Math.floor(i / c.channels)] = v / 255;
+      });
+      const t = adjust[c.op]({ data: chw, shape: [c.channels, h, w] } as ArrayTensor, c.factor);
+      const err = Math.max(...c.tensor.map((v, i) => Math.abs(v - t.data[i]!)));
+      expect(err).toBeLessThan(1e-5);
+    });
+  }
+
+  it('colorJitter draws an order and then each factor from its generator, and applies them in that order', () => {
+    const c = fixture.cases[0]!;
+    const img: ImageArray = { data: Uint8Array.from(c.pixels), height: h, width: w, channels: 3 };
+    const jitter = transforms.colorJitter({
+      brightness: 0.4,
+      contrast: 0.4,
+      saturation: 0.4,
+      hue: 0.1,
+      generator: new Generator(5),
+    });
+    const g = new Generator(5);
+    const order = Array.from(g.randperm(4));
+    const factors = [g.uniform(0.6, 1.4), g.uniform(0.6, 1.4), g.uniform(0.6, 1.4), g.uniform(-0.1, 0.1)];
+    const ops = [
+      transforms.adjustBrightness,
+      transforms.adjustContrast,
+      transforms.adjustSaturation,
+      transforms.adjustHue,
+    ];
+    let want: ImageArray = img;
+    for (const k of order) want = ops[k]!(want, factors[k]!);
+    expect(Array.from(jitter(img).data)).toEqual(Array.from(want.data));
+    expect(() => transforms.colorJitter({ hue: 0.7 })).toThrow(/hue values should be between -0.5 and 0.5/);
+    expect(() => transforms.adjustContrast(img, -1)).toThrow(/factor must be ≥ 0, got -1/);
+  });
+});
+
 describe('centerCrop, compose and lambda', () => {
   it('centerCrop takes the central window with Python rounding and pads small images', () => {
     const img = image(5, 5);

@@ -1,4 +1,12 @@
 export { centerCrop } from './center-crop.js';
+export {
+  adjustBrightness,
+  adjustContrast,
+  adjustHue,
+  adjustSaturation,
+  type ColorJitterOptions,
+  colorJitter,
+} from './color-jitter.js';
 export { compose } from './compose.js';
 export type { PaddingMode } from './crop.js';
 export type { ImageLike } from './image-layout.js';
