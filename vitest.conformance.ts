@@ -9,6 +9,7 @@ const packageDir = (name: string) => fileURLToPath(new URL(`./packages/${name}`,
 const SUITES = {
   core: [
     'batch-norm-kernel',
+    'clip-grad',
     'conv2d-bias',
     'cross-entropy-kernel',
     'functional',
@@ -21,6 +22,7 @@ const SUITES = {
     'optim-kernels',
     'sequential',
     'state',
+    'tensor-ops',
     'transpose-elision',
   ],
   'test-models': ['layers-cifar', 'state-cifar'],

@@ -5,5 +5,6 @@ export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * from './random/index.js';
 export * from './state/index.js';
+export * from './tensor/index.js';
 export type { DataType, Rank, Tensor, TensorLike } from './tf.js';
 export { tf } from './tf.js';

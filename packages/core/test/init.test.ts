@@ -103,6 +103,64 @@ describe('nn.init', () => {
     ]);
   });
 
+  it('uniform_, normal_ and constant_ take options objects, drawing exactly what the positional forms draw', () => {
+    const w = param([256, 512]);
+    init.normal_(w, { mean: 0, std: 0.01 });
+    expectDistribution(w, 0, 0.01);
+    init.normal_(w, { std: 3 }); // mean defaults to 0
+    expectDistribution(w, 0, 3);
+    init.uniform_(w, { a: -0.5, b: 0.25 });
+    expectUniform(w, -0.5, 0.25);
+    init.uniform_(w, { b: 4 }); // a defaults to 0
+    expectUniform(w, 0, 4);
+    init.constant_(w, { val: -2 });
+    expect(stats(w)).toMatchObject({ min: -2, max: -2 });
+
+    const a = param([8, 4]);
+    const b = param([8, 4]);
+    init.normal_(a, 1, 2, { generator: new Generator(5) });
+    init.normal_(b, { mean: 1, std: 2, generator: new Generator(5) });
+    expect(b.data.arraySync()).toEqual(a.data.arraySync());
+    init.uniform_(a, -1, 3, { generator: new Generator(6) });
+    init.uniform_(b, { a: -1, b: 3, generator: new Generator(6) });
+    expect(b.data.arraySync()).toEqual(a.data.arraySync());
+  });
+
+  it('can never fill with NaN or Infinity: non-finite and unknown arguments are rejected, naming them', () => {
+    const w = param([4, 3]);
+    init.constant_(w, 0.5);
+    const untouched = w.data.arraySync();
+    const bad: [() => unknown, string][] = [
+      [() => init.normal_(w, Number.NaN), 'normal_: mean must be a finite number, got NaN'],
+      [() => init.normal_(w, 0, Number.POSITIVE_INFINITY), 'normal_: std must be a finite number, got Infinity'],
+      [() => init.normal_(w, { std: Number.NaN }), 'normal_: std must be a finite number, got NaN'],
+      [() => init.normal_(w, { mean: '0' as unknown as number }), "normal_: mean must be a finite number, got '0'"],
+      [() => init.normal_(w, 0, -1), 'normal_: expects std ≥ 0, but found std=-1'],
+      [
+        () => init.normal_(w, { sigma: 2 } as nn.init.NormalOptions),
+        "normal_: unknown option 'sigma' (expected mean, std, generator)",
+      ],
+      [() => init.uniform_(w, { a: Number.NEGATIVE_INFINITY }), 'uniform_: a must be a finite number, got -Infinity'],
+      [() => init.uniform_(w, 0, Number.NaN), 'uniform_: b must be a finite number, got NaN'],
+      [() => init.uniform_(w, 1, 0), 'uniform_: expects a ≤ b, but found a=1 > b=0'],
+      [() => init.uniform_(w, { low: 0, high: 1 } as nn.init.UniformOptions), "uniform_: unknown option 'low'"],
+      [() => init.constant_(w, Number.NaN), 'constant_: val must be a finite number, got NaN'],
+      [() => init.constant_(w, {} as nn.init.ConstantOptions), 'constant_: val must be a finite number, got undefined'],
+      [() => init.xavierUniform_(w, Number.NaN), 'xavierUniform_: gain must be a finite number, got NaN'],
+      [() => init.xavierNormal_(w, { gain: Number.POSITIVE_INFINITY }), 'xavierNormal_: gain must be a finite number'],
+      [() => init.xavierNormal_(w, { std: 1 } as nn.init.XavierOptions), "xavierNormal_: unknown option 'std'"],
+      [() => init.kaimingUniform_(w, Number.NaN), 'kaimingUniform_: a must be a finite number, got NaN'],
+      [
+        () => init.kaimingNormal_(w, { a: Number.NaN, nonlinearity: 'relu' }),
+        'kaimingNormal_: a must be a finite number',
+      ],
+      [() => init.kaimingNormal_(w, { gain: 2 } as nn.init.KaimingOptions), "kaimingNormal_: unknown option 'gain'"],
+      [() => init.normal_(tf.zeros([2]) as tf.Variable), 'init: expected an nn.Parameter or a tf.Variable'],
+    ];
+    for (const [call, message] of bad) expect(call, message).toThrow(message);
+    expect(w.data.arraySync()).toEqual(untouched);
+  });
+
   it('is reproducible under manualSeed, and draws from a given generator instead', () => {
     const a = param([16, 8]);
     const b = param([16, 8]);

@@ -4,12 +4,13 @@ import { expectClose, type JsonTensor, loadFixture, TEST_BACKENDS, toTensor } fr
 
 type JsonValue = JsonTensor | number | boolean | null | number[];
 interface JsonStateDict {
-  state: Record<string, Record<string, JsonTensor | null>>;
+  // RMSprop's `step` is a number, Adam's and Adagrad's a scalar tensor
+  state: Record<string, Record<string, JsonTensor | number | null>>;
   param_groups: ({ params: number[] } & Record<string, JsonValue>)[];
 }
 interface OptimCase {
   name: string;
-  optimizer: 'SGD' | 'Adam' | 'AdamW';
+  optimizer: 'SGD' | 'Adam' | 'AdamW' | 'RMSprop' | 'Adagrad';
   options: Record<string, JsonValue>;
   groups: Record<string, JsonValue>[] | null;
   init: JsonTensor[];
@@ -35,7 +36,9 @@ function make(c: OptimCase, params: nn.Parameter[]): optim.Optimizer<optim.BaseO
 function fromJson(sd: JsonStateDict): optim.OptimizerStateDict {
   const state: optim.OptimizerStateDict['state'] = {};
   for (const [k, s] of Object.entries(sd.state)) {
-    state[Number(k)] = Object.fromEntries(Object.entries(s).map(([n, v]) => [n, v === null ? null : toTensor(v)]));
+    state[Number(k)] = Object.fromEntries(
+      Object.entries(s).map(([n, v]) => [n, v === null || typeof v === 'number' ? v : toTensor(v)]),
+    );
   }
   return { state, param_groups: sd.param_groups };
 }
@@ -61,7 +64,7 @@ function expectStateDict(actual: optim.OptimizerStateDict, expected: JsonStateDi
     for (const [name, v] of Object.entries(s)) {
       const got = mine[name];
       if (v === null) expect(got, `${label} ${k}.${name}`).toBeNull();
-      else if (name === 'step') expect(got).toBe(v.data[0]);
+      else if (name === 'step') expect(got, `${label} ${k}.step`).toBe(typeof v === 'number' ? v : v.data[0]);
       else expectClose(got as tf.Tensor, v, { label: `${label} state ${k}.${name}` });
     }
   }
@@ -81,7 +84,10 @@ for (const backend of TEST_BACKENDS) {
     });
 
     it('follow PyTorch 1.13 step by step, and end with its state dict', () => {
-      expect(fixture.cases.length).toBe(19);
+      expect(fixture.cases.length).toBe(30);
+      expect(new Set(fixture.cases.map((c) => c.optimizer))).toEqual(
+        new Set(['SGD', 'Adam', 'AdamW', 'RMSprop', 'Adagrad']),
+      );
       for (const c of fixture.cases) {
         const params = c.init.map((t) => new nn.Parameter(toTensor(t)));
         const opt = make(c, params);
@@ -115,6 +121,8 @@ for (const backend of TEST_BACKENDS) {
         new optim.SGD([w, b], { lr: 0.1, momentum: 0.9, nesterov: true, weightDecay: 0.01 }),
         new optim.Adam([w, b], { amsgrad: true, weightDecay: 0.01 }),
         new optim.AdamW([{ params: [w] }, { params: [b], lr: 0.1 }], { amsgrad: true }),
+        new optim.RMSprop([w, b], { centered: true, momentum: 0.5, weightDecay: 0.01 }),
+        new optim.Adagrad([w, b], { lr: 0.1, lrDecay: 0.01, weightDecay: 0.01, initialAccumulatorValue: 0.1 }),
       ];
       for (const opt of optimizers) {
         const first = opt.step(loss)!;
@@ -253,5 +261,95 @@ describe('Optimizer', () => {
     expect(copy.paramGroups[0]!.weightDecay).toBe(0.2);
     expect(copy.paramGroups[0]!.initialLr).toBe(0.03);
     expect(copy.paramGroups[0]!.lr).toBe(0.01);
+  });
+});
+
+describe('RMSprop and Adagrad', () => {
+  beforeAll(async () => {
+    await useBackend('cpu');
+  });
+  const param = () => new nn.Parameter(tf.ones([2]));
+
+  it("validate options with PyTorch's messages", () => {
+    expect(() => new optim.RMSprop([param()], { lr: -1 })).toThrow('RMSprop: Invalid learning rate: -1');
+    expect(() => new optim.RMSprop([param()], { alpha: -0.1 })).toThrow('RMSprop: Invalid alpha value: -0.1');
+    expect(() => new optim.RMSprop([param()], { eps: -1 })).toThrow('RMSprop: Invalid epsilon value: -1');
+    expect(() => new optim.RMSprop([param()], { momentum: Number.NaN })).toThrow('Invalid momentum value: NaN');
+    expect(() => new optim.RMSprop([param()], { weightDecay: -1 })).toThrow('Invalid weight_decay value: -1');
+    expect(() => new optim.Adagrad([param()], { lrDecay: -1 })).toThrow('Adagrad: Invalid lr_decay value: -1');
+    expect(() => new optim.Adagrad([param()], { initialAccumulatorValue: -1 })).toThrow(
+      'Adagrad: Invalid initial_accumulator_value value: -1',
+    );
+    expect(() => new optim.Adagrad([param()], { eps: -1 })).toThrow('Adagrad: Invalid epsilon value: -1');
+    expect(() => new optim.Adagrad([param()], { weightDecay: -1 })).toThrow('Invalid weight_decay value: -1');
+  });
+
+  it("have PyTorch's defaults", () => {
+    expect(new optim.RMSprop([param()]).stateDict().param_groups[0]).toEqual({
+      lr: 0.01,
+      alpha: 0.99,
+      eps: 1e-8,
+      weight_decay: 0,
+      momentum: 0,
+      centered: false,
+      maximize: false,
+      params: [0],
+    });
+    expect(new optim.Adagrad([param()]).stateDict().param_groups[0]).toEqual({
+      lr: 0.01,
+      lr_decay: 0,
+      weight_decay: 0,
+      initial_accumulator_value: 0,
+      eps: 1e-10,
+      maximize: false,
+      params: [0],
+    });
+  });
+
+  it('Adagrad holds its state from construction, also for a group added later, and starts afresh after dispose', () => {
+    // as PyTorch 1.13, every sum starts from the constructor's initialAccumulatorValue, whatever the group says
+    const a = param();
+    const b = new nn.Parameter(tf.ones([3]));
+    const before = tf.memory().numTensors;
+    const opt = new optim.Adagrad([a], { initialAccumulatorValue: 0.25 });
+    opt.addParamGroup({ params: [b], initialAccumulatorValue: 2 });
+    const sd = opt.stateDict();
+    expect(sd.state[0]!.step).toBe(0);
+    expect(Array.from((sd.state[0]!.sum as tf.Tensor).dataSync())).toEqual([0.25, 0.25]);
+    expect(Array.from((sd.state[1]!.sum as tf.Tensor).dataSync())).toEqual([0.25, 0.25, 0.25]);
+    expect(sd.param_groups[1]!.initial_accumulator_value).toBe(2);
+    expect(tf.memory().numTensors).toBe(before + 2);
+    opt.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+    a.grad = tf.tensor([1, 2]);
+    opt.step(); // sum = 0.25 + g², θ = 1 - 0.01 g / √sum
+    expect(opt.state.get(a)!.step).toBe(1);
+    const want = [1 - 0.01 / Math.sqrt(1.25), 1 - 0.02 / Math.sqrt(4.25)];
+    Array.from(a.data.dataSync()).forEach((x, i) => {
+      expect(x).toBeCloseTo(want[i]!, 6);
+    });
+    opt.dispose();
+    a.dispose();
+    b.dispose();
+  });
+
+  it('RMSprop creates a momentum buffer when momentum is switched on after the first step', () => {
+    const w = param();
+    const opt = new optim.RMSprop([w]);
+    w.grad = tf.ones([2]);
+    opt.step();
+    expect(Object.keys(opt.state.get(w)!).sort()).toEqual(['square_avg', 'step']);
+    opt.paramGroups[0]!.momentum = 0.9;
+    opt.step();
+    expect(Object.keys(opt.state.get(w)!).sort()).toEqual(['momentum_buffer', 'square_avg', 'step']);
+    opt.dispose();
+    w.dispose();
+  });
+
+  it('print their groups like PyTorch', () => {
+    expect(new optim.RMSprop([param()], { centered: true }).toString()).toBe(
+      'RMSprop (\nParameter Group 0\n    alpha: 0.99\n    centered: True\n    eps: 1e-08\n    lr: 0.01\n    maximize: False\n    momentum: 0\n    weight_decay: 0\n)',
+    );
+    expect(new optim.Adagrad([param()]).toString()).toContain('    initial_accumulator_value: 0\n    lr: 0.01\n');
   });
 });

@@ -16,3 +16,4 @@ export {
 export { formatShape, ModuleError } from './module-error.js';
 export { Parameter } from './parameter.js';
 export { kwargs, pyRepr } from './py-repr.js';
+export * as utils from './utils/index.js';

@@ -1,3 +1,4 @@
+export { Adagrad, type AdagradOptions } from './adagrad.js';
 export { Adam, type AdamOptions } from './adam.js';
 export { AdamW } from './adamw.js';
 export * as lrScheduler from './lr-scheduler/index.js';
@@ -10,4 +11,5 @@ export {
   type ParamGroupInit,
   type ParamState,
 } from './optimizer.js';
+export { RMSprop, type RMSpropOptions } from './rmsprop.js';
 export { SGD, type SGDOptions } from './sgd.js';

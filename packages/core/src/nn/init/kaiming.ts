@@ -1,7 +1,7 @@
-import { isOptions } from '../functional/options.js';
 import { type FanMode, fanFor } from './fan.js';
 import { type InitTarget, normal_, type RandomOptions, shapeOf, uniform_ } from './fill.js';
 import { calculateGain, type Nonlinearity } from './gain.js';
+import { finiteArg, initOptions } from './init-args.js';
 
 export interface KaimingOptions extends RandomOptions {
   /** the negative slope of the leaky_relu that follows (0 for relu) */
@@ -11,15 +11,22 @@ export interface KaimingOptions extends RandomOptions {
   nonlinearity?: Nonlinearity;
 }
 
-function kaimingStd(target: InitTarget, o: KaimingOptions): number | undefined {
+function kaimingStd(op: string, target: InitTarget, o: KaimingOptions): number | undefined {
+  finiteArg(op, 'a', o.a ?? 0);
   const shape = shapeOf(target);
   if (shape.includes(0)) return undefined; // PyTorch warns and leaves an empty tensor alone
   const gain = calculateGain(o.nonlinearity ?? 'leaky_relu', o.a ?? 0);
   return gain / Math.sqrt(fanFor(shape, o.mode ?? 'fan_in'));
 }
 
-function options(a: number | KaimingOptions, mode: FanMode, nonlinearity: Nonlinearity): KaimingOptions {
-  return isOptions<KaimingOptions>(a) ? a : { a, mode, nonlinearity };
+function options(op: string, a: number | KaimingOptions, mode: FanMode, nonlinearity: Nonlinearity): KaimingOptions {
+  return (
+    initOptions<KaimingOptions>(op, a, ['a', 'mode', 'nonlinearity', 'generator']) ?? {
+      a: a as number,
+      mode,
+      nonlinearity,
+    }
+  );
 }
 
 /**
@@ -32,8 +39,8 @@ export function kaimingUniform_<T extends InitTarget>(
   mode: FanMode = 'fan_in',
   nonlinearity: Nonlinearity = 'leaky_relu',
 ): T {
-  const o = options(a, mode, nonlinearity);
-  const std = kaimingStd(target, o);
+  const o = options('kaimingUniform_', a, mode, nonlinearity);
+  const std = kaimingStd('kaimingUniform_', target, o);
   if (std === undefined) return target;
   return uniform_(target, -Math.sqrt(3) * std, Math.sqrt(3) * std, o);
 }
@@ -45,8 +52,8 @@ export function kaimingNormal_<T extends InitTarget>(
   mode: FanMode = 'fan_in',
   nonlinearity: Nonlinearity = 'leaky_relu',
 ): T {
-  const o = options(a, mode, nonlinearity);
-  const std = kaimingStd(target, o);
+  const o = options('kaimingNormal_', a, mode, nonlinearity);
+  const std = kaimingStd('kaimingNormal_', target, o);
   if (std === undefined) return target;
   return normal_(target, 0, std, o);
 }

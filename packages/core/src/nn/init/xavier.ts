@@ -1,18 +1,19 @@
-import { isOptions } from '../functional/options.js';
 import { calculateFanInAndFanOut } from './fan.js';
 import { type InitTarget, normal_, type RandomOptions, shapeOf, uniform_ } from './fill.js';
+import { finiteArg, initOptions } from './init-args.js';
 
 export interface XavierOptions extends RandomOptions {
   gain?: number;
 }
 
-function xavierStd(target: InitTarget, gain: number): number {
+function xavierStd(op: string, target: InitTarget, gain: number): number {
+  finiteArg(op, 'gain', gain);
   const { fanIn, fanOut } = calculateFanInAndFanOut(shapeOf(target));
   return gain * Math.sqrt(2 / (fanIn + fanOut));
 }
 
-function options(gain: number | XavierOptions, rest: RandomOptions): XavierOptions {
-  return isOptions<XavierOptions>(gain) ? gain : { ...rest, gain };
+function options(op: string, gain: number | XavierOptions, rest: RandomOptions): XavierOptions {
+  return initOptions<XavierOptions>(op, gain, ['gain', 'generator']) ?? { ...rest, gain: gain as number };
 }
 
 /** Fills with U(−b, b), b = gain·√(6 / (fan_in + fan_out)) (Glorot & Bengio), as torch.nn.init.xavier_uniform_. */
@@ -21,8 +22,8 @@ export function xavierUniform_<T extends InitTarget>(
   gain: number | XavierOptions = 1,
   rest: RandomOptions = {},
 ): T {
-  const o = options(gain, rest);
-  const bound = Math.sqrt(3) * xavierStd(target, o.gain ?? 1);
+  const o = options('xavierUniform_', gain, rest);
+  const bound = Math.sqrt(3) * xavierStd('xavierUniform_', target, o.gain ?? 1);
   return uniform_(target, -bound, bound, o);
 }
 
@@ -32,6 +33,6 @@ export function xavierNormal_<T extends InitTarget>(
   gain: number | XavierOptions = 1,
   rest: RandomOptions = {},
 ): T {
-  const o = options(gain, rest);
-  return normal_(target, 0, xavierStd(target, o.gain ?? 1), o);
+  const o = options('xavierNormal_', gain, rest);
+  return normal_(target, 0, xavierStd('xavierNormal_', target, o.gain ?? 1), o);
 }

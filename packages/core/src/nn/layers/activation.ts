@@ -7,10 +7,37 @@ import { pyRepr } from '../py-repr.js';
 import { asLayer } from './layer-errors.js';
 import { pyFloat } from './py-float.js';
 
-/** max(0, x), as torch.nn.ReLU. */
+export interface ReLUOptions {
+  /**
+   * PyTorch's `inplace=True`, accepted so that PyTorch models port as written: tfjs tensors are immutable, so the
+   * result is always a new tensor, equal to the out-of-place one, and the input is left as it was. Shown by toString()
+   * as PyTorch prints it.
+   */
+  inplace?: boolean;
+}
+
+/** max(0, x), as torch.nn.ReLU: `new nn.ReLU()` or `new nn.ReLU({ inplace: true })`. */
 export class ReLU extends Module {
+  readonly inplace: boolean;
+
+  constructor(options: ReLUOptions = {}) {
+    super();
+    // nn.ReLU(True) in PyTorch code: a positional flag would be ignored silently here, so it is refused.
+    if (!isOptions<ReLUOptions>(options)) {
+      throw new Error(`ReLU: expected an options object such as { inplace: true }, got ${String(options)}`);
+    }
+    if (options.inplace !== undefined && typeof options.inplace !== 'boolean') {
+      throw new Error(`ReLU: inplace must be a boolean, got ${String(options.inplace)}`);
+    }
+    this.inplace = options.inplace ?? false;
+  }
+
   forward(input: tf.Tensor): tf.Tensor {
     return relu(input);
+  }
+
+  override extraRepr(): string {
+    return this.inplace ? 'inplace=True' : '';
   }
 }
 

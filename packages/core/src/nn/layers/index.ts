@@ -1,4 +1,4 @@
-export { GELU, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh } from './activation.js';
+export { GELU, LeakyReLU, LogSoftmax, ReLU, type ReLUOptions, Sigmoid, Softmax, Tanh } from './activation.js';
 export { AdaptiveAvgPool2d } from './adaptive-avg-pool2d.js';
 export { AvgPool2d } from './avg-pool2d.js';
 export { BatchNorm, BatchNorm1d, BatchNorm2d, type BatchNormOptions } from './batch-norm.js';

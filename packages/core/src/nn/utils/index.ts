@@ -1,0 +1,1 @@
+export { type ClipGradNormOptions, clipGradNorm_, clipGradValue_ } from './clip-grad.js';

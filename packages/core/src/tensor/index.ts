@@ -1,0 +1,2 @@
+export { type ArgmaxOptions, argmax } from './argmax.js';
+export { item } from './item.js';
