@@ -23,6 +23,7 @@ const SUITES = {
     'sequential',
     'state',
     'tensor-ops',
+    'integer-conv',
     'transpose-elision',
   ],
   'test-models': ['layers-cifar', 'state-cifar'],

@@ -89,7 +89,7 @@ for (const backend of TEST_BACKENDS) {
         const params = Object.fromEntries(Object.keys(step.param_grads).map((n) => [n, toTensor(c.state[n]!)]));
         const { out, grads } = check(f, toTensor(step.input), params, toTensor(step.g));
         expectClose(out, step.output, { label: `${c.name} output` });
-        expectClose(grads.input!, step.input_grad, { label: `${c.name} input grad` });
+        expectClose(grads.input!, step.input_grad!, { label: `${c.name} input grad` });
         for (const [n, expected] of Object.entries(step.param_grads)) {
           expectClose(grads[n]!, expected, { label: `${c.name} ${n} grad` });
         }
@@ -127,7 +127,7 @@ for (const backend of TEST_BACKENDS) {
           const snapshot = [runningMean?.clone(), runningVar?.clone()];
           const { out, grads } = check(f, toTensor(step.input), params, toTensor(step.g));
           expectClose(out, step.output, { label: `${c.name} step ${i} output` });
-          expectClose(grads.input!, step.input_grad, { label: `${c.name} step ${i} input grad` });
+          expectClose(grads.input!, step.input_grad!, { label: `${c.name} step ${i} input grad` });
           for (const [n, expected] of Object.entries(step.param_grads)) {
             expectClose(grads[n]!, expected, { label: `${c.name} step ${i} ${n} grad` });
           }

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { argmax, item, tf, useBackend } from '../src/index.js';
-import { type JsonTensor, loadFixture, TEST_BACKENDS, toTensor } from './helpers/fixtures.js';
+import { argmax, backward, gather, item, nn, tf, useBackend } from '../src/index.js';
+import { expectClose, type JsonTensor, loadFixture, TEST_BACKENDS, toTensor } from './helpers/fixtures.js';
 
 /** A tensor whose NaN and ±inf the fixture writes as strings. */
 interface EncodedTensor {
@@ -92,3 +92,47 @@ describe('argmax and item errors', () => {
     expect(() => item(3 as unknown as tf.Tensor)).toThrow('item: expected a tensor, got number');
   });
 });
+
+interface GatherCase {
+  name: string;
+  input: JsonTensor;
+  dim: number;
+  index: JsonTensor;
+  out: JsonTensor;
+  g: JsonTensor;
+  grad: JsonTensor;
+}
+const gathers = loadFixture<{ gather: GatherCase[]; gather_error: string }>('tensor_ops').cases;
+
+for (const backend of TEST_BACKENDS) {
+  describe(`gather on ${backend}`, () => {
+    beforeAll(async () => {
+      await useBackend(backend);
+    });
+
+    for (const c of gathers.gather) {
+      it(`${c.name}: values and the input gradient of sum(out · g) as PyTorch 1.13`, () => {
+        const x = new nn.Parameter(toTensor(c.input));
+        const index = toTensor(c.index);
+        const g = toTensor(c.g);
+        let out: tf.Tensor | undefined;
+        backward(() => {
+          out = tf.keep(gather(x.data, c.dim, index));
+          return tf.sum(tf.mul(out, g));
+        }, [x]);
+        expectClose(out!, c.out, { label: `${c.name} out` });
+        expectClose(x.grad!, c.grad, { label: `${c.name} grad` });
+        tf.dispose([out!, index, g]);
+        x.dispose();
+      });
+    }
+
+    it("names an index out of bounds in PyTorch's words, and a wrong index", () => {
+      const x = tf.zeros([2, 3]);
+      expect(() => gather(x, 1, tf.tensor([[0, 3]], undefined, 'int32'))).toThrow(gathers.gather_error);
+      expect(() => gather(x, 1, tf.tensor([[0, 1]]))).toThrow(/index must be an int32 tensor, got float32/);
+      expect(() => gather(x, 2, tf.tensor([[0]], undefined, 'int32'))).toThrow(/dim 2 is out of range for a 2-d input/);
+      expect(() => gather(x, 1, tf.zeros([3, 1], 'int32'))).toThrow(/larger than input \[2, 3\] in dimension 0/);
+    });
+  });
+}

@@ -1,2 +1,3 @@
 export { type ArgmaxOptions, argmax } from './argmax.js';
+export { gather } from './gather.js';
 export { item } from './item.js';

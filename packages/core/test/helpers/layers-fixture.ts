@@ -6,7 +6,8 @@ export interface LayerStep {
   input: JsonTensor;
   g: JsonTensor;
   output: JsonTensor;
-  input_grad: JsonTensor;
+  /** null for integer inputs */
+  input_grad: JsonTensor | null;
   param_grads: Record<string, JsonTensor>;
 }
 

@@ -1,5 +1,5 @@
 import { tf } from '../../tf.js';
-import { checkConvArgs, checkKernelFits, convolve2d } from './convolution.js';
+import { checkConvArgs, checkKernelFits, convolve2d, integerConv } from './convolution.js';
 import { withBatchDim } from './layout.js';
 import { type IntOrSingle, ntuple } from './ntuple.js';
 import { isOptions } from './options.js';
@@ -35,10 +35,12 @@ export function conv1d(
   const [d] = ntuple(o.dilation ?? 1, 1, 'conv1d dilation') as [number];
   const pads = convPadding('conv1d', o.padding ?? 0, kernel, [d], [s]);
   checkKernelFits('conv1d', input, kernel, [d], pads);
-  return tf.tidy(() =>
-    withBatchDim(input, 3, (x) => {
-      const y = convolve2d(tf.expandDims(x, 2), tf.expandDims(weight, 2), bias, [1, s], [[0, 0], pads[0]!], [1, d], g);
-      return tf.squeeze(y, [2]);
-    }),
+  return integerConv(input, weight, bias, (xi, w, b) =>
+    tf.tidy(() =>
+      withBatchDim(xi, 3, (x) => {
+        const y = convolve2d(tf.expandDims(x, 2), tf.expandDims(w, 2), b, [1, s], [[0, 0], pads[0]!], [1, d], g);
+        return tf.squeeze(y, [2]);
+      }),
+    ),
   );
 }

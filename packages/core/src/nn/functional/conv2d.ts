@@ -1,5 +1,5 @@
 import { tf } from '../../tf.js';
-import { checkConvArgs, checkKernelFits, convolve2d } from './convolution.js';
+import { checkConvArgs, checkKernelFits, convolve2d, integerConv } from './convolution.js';
 import { withBatchDim } from './layout.js';
 import { type IntOrPair, pair } from './ntuple.js';
 import { isOptions } from './options.js';
@@ -30,8 +30,8 @@ export function conv2d(
 ): tf.Tensor {
   const o: Conv2dOptions = isOptions<Conv2dOptions>(stride) ? stride : { stride, padding, dilation, groups };
   const a = conv2dArgs(input, weight, bias, o);
-  return tf.tidy(() =>
-    withBatchDim(input, 4, (x) => convolve2d(x, weight, bias, a.stride, a.pads, a.dilation, a.groups)),
+  return integerConv(input, weight, bias, (xi, w, b) =>
+    tf.tidy(() => withBatchDim(xi, 4, (x) => convolve2d(x, w, b, a.stride, a.pads, a.dilation, a.groups))),
   );
 }
 

@@ -17,6 +17,7 @@ export function checkConvArgs(
   groups: number,
   dims: readonly string[],
 ): void {
+  checkConvDtypes(op, input, weight, bias);
   const k = dims.map((d) => `k${d}`);
   if (weight.rank !== dims.length + 2) {
     throw new ShapeError(
@@ -40,6 +41,45 @@ export function checkConvArgs(
   if (bias && (bias.rank !== 1 || bias.shape[0] !== out)) {
     throw new ShapeError(op, `expected bias [${out}], got ${formatShape(bias.shape)}`);
   }
+}
+
+const TORCH_TYPE: Record<string, string> = { float32: 'Float', int32: 'Long', bool: 'Bool' };
+
+/**
+ * PyTorch convolves integer tensors (the tutorial's conv2d walkthrough runs on int64 input and kernel) but not mixed
+ * ones: input, weight and bias must share a dtype, else PyTorch's own message, with the dtypes named.
+ */
+function checkConvDtypes(op: string, input: tf.Tensor, weight: tf.Tensor, bias: tf.Tensor | null | undefined): void {
+  const name = (t: tf.Tensor) => TORCH_TYPE[t.dtype] ?? t.dtype;
+  if (input.dtype !== weight.dtype) {
+    throw new ShapeError(
+      op,
+      `expected scalar type ${name(input)} but found ${name(weight)} (input ${input.dtype}, weight ${weight.dtype}; cast one with tf.cast)`,
+    );
+  }
+  if (bias && bias.dtype !== input.dtype) {
+    throw new ShapeError(op, `Input type (${input.dtype}) and bias type (${bias.dtype}) should be the same`);
+  }
+  if (input.dtype !== 'float32' && input.dtype !== 'int32') {
+    throw new ShapeError(op, `expected a float32 or int32 input, got ${input.dtype}`);
+  }
+}
+
+/**
+ * Runs a convolution of int32 tensors as PyTorch does for integer dtypes, returning int32: computed in float32, exact
+ * while every partial sum stays below 2²⁴ (pixel values times small kernels).
+ */
+export function integerConv(
+  input: tf.Tensor,
+  weight: tf.Tensor,
+  bias: tf.Tensor | null | undefined,
+  conv: (x: tf.Tensor, w: tf.Tensor, b: tf.Tensor | null | undefined) => tf.Tensor,
+): tf.Tensor {
+  if (input.dtype !== 'int32') return conv(input, weight, bias);
+  return tf.tidy(() => {
+    const y = conv(tf.cast(input, 'float32'), tf.cast(weight, 'float32'), bias ? tf.cast(bias, 'float32') : bias);
+    return tf.cast(tf.round(y), 'int32');
+  });
 }
 
 /** Throws unless the (dilated) kernel fits in the padded input along every spatial dimension. */

@@ -3,10 +3,14 @@ export { type GeluApproximate, gelu, leakyRelu, relu, sigmoid, tanh } from './ac
 export { type AdaptiveSize, adaptiveAvgPool2d } from './adaptive-avg-pool2d.js';
 export { type AvgPool2dOptions, avgPool2d } from './avg-pool2d.js';
 export { type BatchNormOptions, batchNorm } from './batch-norm.js';
+export { type ConvTranspose2dOptions, convTranspose2d } from './conv-transpose2d.js';
 export { type Conv1dOptions, conv1d } from './conv1d.js';
 export { type Conv2dOptions, conv2d } from './conv2d.js';
 export { type DropoutOptions, dropout, dropout2d } from './dropout.js';
+export { embedding } from './embedding.js';
 export { flatten } from './flatten.js';
+export { type InterpolateMode, type InterpolateOptions, interpolate } from './interpolate.js';
+export { layerNorm } from './layer-norm.js';
 export { linear } from './linear.js';
 export { type MaxPool2dOptions, maxPool2d } from './max-pool2d.js';
 export type { IntOrPair, IntOrSingle } from './ntuple.js';
