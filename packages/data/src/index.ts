@@ -39,5 +39,6 @@ export {
   SubsetRandomSampler,
 } from './sampler.js';
 export { Subset } from './subset.js';
+export { syntheticData } from './synthetic-data.js';
 export { TensorDataset } from './tensor-dataset.js';
 export * as transforms from './transforms/index.js';

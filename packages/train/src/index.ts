@@ -19,6 +19,7 @@ export {
 } from './cli/training-cli.js';
 export { type TrainingCommandFlags, type TrainingCommandOptions, trainingCommand } from './cli/training-command.js';
 export { checkTrainingFlags, type TrainingFlagDefaults, trainingFlags } from './cli/training-flags.js';
+export * from './d2l/index.js';
 export { epochLine, snakeCase } from './run/epoch-line.js';
 export {
   type EvaluationResult,

@@ -6,4 +6,5 @@ export {
   providedBackendPackage,
 } from './backend-package.js';
 export { type BackendCandidate, candidates } from './candidates.js';
+export { checkDevice, Device, device, onGpu, toDevice, tryAllGpus, tryGpu } from './device.js';
 export { type BackendInfo, backendInfo, describeBackend, useBackend } from './use-backend.js';

@@ -1,4 +1,5 @@
 import { noGrad } from '../autograd/grad-mode.js';
+import { checkDevice, type Device } from '../backend/device.js';
 import { loadModel, saveModel } from '../state/model-file.js';
 import { tf } from '../tf.js';
 import { formatShape, ModuleError } from './module-error.js';
@@ -140,6 +141,15 @@ export abstract class Module {
   #checkName(name: string): void {
     if (name === '' || name.includes('.'))
       throw new Error(`${this.typeName}: invalid name '${name}' (empty or contains '.')`);
+  }
+
+  /**
+   * PyTorch's `module.to(device)`: tensors live on the backend useBackend chose, so this checks that `device` is that
+   * one (tryGpu() always is) and returns the module; a GPU the backend does not run on is an error.
+   */
+  to(target: Device | string): this {
+    checkDevice(target, `${this.typeName}.to`);
+    return this;
   }
 
   namedChildren(): [string, Module][] {
