@@ -1,7 +1,8 @@
 // Preloaded (`NODE_OPTIONS=--require …/offline-guard.cjs`) by start-offline.test.ts: in the process it is loaded
-// into, every way out to the network — fetch, http(s)/http2 requests, net/tls sockets, UDP, DNS — fails as an
+// into, every way out to the network — fetch, http(s)/http2 requests, TCP and TLS sockets, UDP, DNS — fails as an
 // unreachable network does, and is appended to $TRAINKIT_OFFLINE_LOG, so that the test can both prove the guard was
-// in force (a --download run's attempt is in the log) and show that a plain `pnpm start` never tried.
+// in force (a --download run's attempt is in the log) and show that a plain `pnpm start` never tried. Unix-domain
+// sockets stay open: they are no network (tsx's loader looks for its CLI's IPC socket in the temp dir).
 const { appendFileSync } = require('node:fs');
 const { isMainThread } = require('node:worker_threads');
 
@@ -29,6 +30,20 @@ const blocked = (what) =>
     throw refuse(`${what} ${target(args)}`);
   };
 
+/** net's connect forms that name a Unix-domain socket (or Windows pipe): `(path)`, `({ path })`, `([{ path }])`. */
+function isLocalSocket(args) {
+  const [first] = Array.isArray(args[0]) ? args[0] : args;
+  if (typeof first === 'string') return !/^\d+$/.test(first);
+  return first !== null && typeof first === 'object' && typeof first.path === 'string';
+}
+
+/** `original` for Unix-domain sockets, refused for TCP. */
+const tcpBlocked = (what, original) =>
+  function tcpBlockedCall(...args) {
+    if (isLocalSocket(args)) return original.apply(this, args);
+    throw refuse(`${what} ${target(Array.isArray(args[0]) ? args[0] : args)}`);
+  };
+
 for (const [name, mod] of [
   ['http', require('node:http')],
   ['https', require('node:https')],
@@ -37,9 +52,9 @@ for (const [name, mod] of [
   mod.get = blocked(`${name}.get`);
 }
 const net = require('node:net');
-net.connect = blocked('net.connect');
-net.createConnection = blocked('net.createConnection');
-net.Socket.prototype.connect = blocked('net.Socket connect');
+net.connect = tcpBlocked('net.connect', net.connect);
+net.createConnection = tcpBlocked('net.createConnection', net.createConnection);
+net.Socket.prototype.connect = tcpBlocked('net.Socket connect', net.Socket.prototype.connect);
 require('node:tls').connect = blocked('tls.connect');
 require('node:http2').connect = blocked('http2.connect');
 require('node:dgram').createSocket = blocked('dgram.createSocket');
