@@ -16,7 +16,7 @@ export const {
     'TensorBoard logs, a checkpoint per epoch, best.safetensors and a report (curves, confusion matrix,\n' +
     'per-class accuracy, run manifest) into the run directory --log-dir/--run-name.',
   examples: [
-    'cifar-train --data-dir ../shared/data/cifar-10-sample --epochs 10',
+    'cifar-train --data-dir samples/cifar-10-sample --epochs 10',
     'cifar-train --optimizer adam --lr 1e-3 --augment',
     'cifar-train --resume runs/cifar-train/20250101-120000/checkpoints/epoch_3.safetensors',
     'cifar-train --eval-only runs/cifar-train/20250101-120000/checkpoints/best.safetensors',

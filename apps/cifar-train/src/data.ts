@@ -24,7 +24,7 @@ function firstN<T>(dataset: MapDataset<T>, n: number | undefined): MapDataset<T>
 /**
  * One CIFAR-10 split as the tutorial uses it: images as they are (the DataLoader's collate turns the uint8 HWC
  * images into NCHW floats in [0, 1], what ToTensor gives), cut to --limit-train/--limit-test. Downloaded into
- * --data-dir when absent (with --download); a partial set such as the shared sample is used as it is.
+ * --data-dir when absent (with --download); a partial set such as the repository's sample is used as it is.
  */
 export async function loadCifarSplit(
   config: CifarConfig,

@@ -9,6 +9,8 @@ export {
   CIFAR10_ARCHIVE_MD5,
   CIFAR10_CLASSES,
   type CIFAR10Options,
+  type Cifar10Location,
+  locateCifar10,
 } from './datasets/cifar10.js';
 export {
   type DatasetNotFoundDetails,

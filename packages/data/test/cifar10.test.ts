@@ -12,6 +12,7 @@ import {
   DatasetNotFoundError,
   DownloadError,
   type DownloadProgress,
+  locateCifar10,
   transforms,
 } from '../src/index.js';
 import { cifarBatch, cifarPixel, tarGz } from './helpers/formats.js';
@@ -19,8 +20,8 @@ import { closedPort, startServer } from './helpers/http-server.js';
 import { tempDir } from './helpers/tmp.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The real sample, referenced as ../shared/data/cifar-10-sample from the repository root. */
-const SAMPLE = resolve(here, '..', '..', '..', '..', 'shared', 'data', 'cifar-10-sample');
+/** The real CIFAR-10 sample committed with the repository (samples/README.md). */
+const SAMPLE = resolve(here, '..', '..', '..', 'samples', 'cifar-10-sample');
 const META = `${CIFAR10_CLASSES.join('\n')}\n\n`;
 const md5 = (b: Uint8Array) => createHash('md5').update(b).digest('hex');
 
@@ -133,6 +134,22 @@ describe('CIFAR10 from a directory', () => {
   });
 });
 
+describe('locateCifar10', () => {
+  it("names what CIFAR10.load would read, in load's order: root's .bin files, cifar-10-batches-bin/, the archive", () => {
+    expect(locateCifar10(tmp.dir)).toBeUndefined();
+    writeFileSync(join(tmp.dir, 'cifar-10-binary.tar.gz'), tarGz([]));
+    expect(locateCifar10(tmp.dir)).toEqual({ kind: 'archive', path: join(tmp.dir, 'cifar-10-binary.tar.gz') });
+    write(join(tmp.dir, 'cifar-10-batches-bin'), { 'test_batch.bin': cifarBatch(1) });
+    expect(locateCifar10(tmp.dir)).toEqual({ kind: 'directory', path: join(tmp.dir, 'cifar-10-batches-bin') });
+    write(tmp.dir, { 'data_batch_2.bin': cifarBatch(1) });
+    expect(locateCifar10(tmp.dir)).toEqual({ kind: 'directory', path: tmp.dir });
+  });
+
+  it('ignores a directory that holds other files only (the class names alone are no data)', () => {
+    write(join(tmp.dir, 'cifar-10-batches-bin'), { 'batches.meta.txt': META, 'readme.html': '<html>' });
+    expect(locateCifar10(tmp.dir)).toBeUndefined();
+  });
+});
 describe('CIFAR10 from cifar-10-binary.tar.gz', () => {
   const archive = (entries: Parameters<typeof tarGz>[0]) =>
     writeFileSync(join(tmp.dir, 'cifar-10-binary.tar.gz'), tarGz(entries));
@@ -303,13 +320,25 @@ describe('CIFAR10 missing and download', () => {
   });
 });
 
-const sampleNote = existsSync(SAMPLE) ? '' : ` (skipped: ${SAMPLE} is absent)`;
+describe('CIFAR10 on the committed sample (samples/cifar-10-sample)', () => {
+  it('holds the files of samples/README.md, byte for byte: records, sha256', () => {
+    const readme = readFileSync(join(SAMPLE, '..', 'README.md'), 'utf8');
+    // | `data_batch_1.bin` | 1600 | 4,916,800 | `46adcb…` | …
+    const rows = [...readme.matchAll(/^\| `([\w.]+)`\s*\|\s*([\d—]+)\s*\|\s*([\d,]+)\s*\|\s*`([0-9a-f]{64})`/gm)];
+    expect(rows.map((r) => r[1])).toEqual(['data_batch_1.bin', 'test_batch.bin', 'batches.meta.txt']);
+    for (const [, file, records, bytes, sha256] of rows) {
+      const data = readFileSync(join(SAMPLE, file!));
+      expect(data.length, file).toBe(Number(bytes!.replaceAll(',', '')));
+      if (records !== '—') expect(data.length, file).toBe(Number(records) * 3073);
+      expect(createHash('sha256').update(data).digest('hex'), file).toBe(sha256);
+    }
+    expect(readdirSync(SAMPLE).sort()).toEqual(['batches.meta.txt', 'data_batch_1.bin', 'test_batch.bin']);
+  });
 
-describe.skipIf(!existsSync(SAMPLE))(`CIFAR10 real sample in ../shared/data/cifar-10-sample${sampleNote}`, () => {
   it('loads the train part with the labels, counts and class names of its README', async () => {
     const warnings: string[] = [];
     const ds = await CIFAR10.load({ root: SAMPLE, onWarning: (m) => warnings.push(m) });
-    expect(ds.length).toBe(4000);
+    expect(ds.length).toBe(1600);
     expect(Array.from(ds.targets.subarray(0, 10))).toEqual([6, 9, 9, 4, 1, 1, 2, 7, 8, 3]);
     expect([0, 1, 2, 3, 4].map((i) => ds.classes[ds.targets[i]!])).toEqual([
       'frog',
@@ -320,7 +349,7 @@ describe.skipIf(!existsSync(SAMPLE))(`CIFAR10 real sample in ../shared/data/cifa
     ]);
     const counts = new Array(10).fill(0);
     for (const y of ds.targets) counts[y]++;
-    expect(counts).toEqual([396, 366, 420, 384, 422, 393, 414, 385, 407, 413]);
+    expect(counts).toEqual([165, 166, 158, 152, 161, 140, 170, 160, 161, 167]);
     expect(ds.classes).toEqual([
       'airplane',
       'automobile',
@@ -335,7 +364,7 @@ describe.skipIf(!existsSync(SAMPLE))(`CIFAR10 real sample in ../shared/data/cifa
     ]);
     expect(ds.partial).toBe(true);
     expect(warnings).toHaveLength(1);
-    expect(ds.description).toContain('4000 of 50000 images');
+    expect(ds.description).toContain('1600 of 50000 images (data_batch_1.bin has 1600 of 10000 records');
     // HWC matches the planar file: pixel (3, 4) of image 0
     const raw = readFileSync(join(SAMPLE, 'data_batch_1.bin'));
     const [img] = ds.getItem(0);
@@ -370,7 +399,7 @@ describe.skipIf(!existsSync(SAMPLE))(`CIFAR10 real sample in ../shared/data/cifa
   });
 });
 
-describe.skipIf(!existsSync(SAMPLE))(`README example on the real sample${sampleNote}`, () => {
+describe('README example on the committed sample', () => {
   it('runs as written, with root pointing at the sample', async () => {
     const T = transforms;
     const augment = T.compose([
@@ -381,15 +410,15 @@ describe.skipIf(!existsSync(SAMPLE))(`README example on the real sample${sampleN
     ]);
     const trainSet = await CIFAR10.load({ root: SAMPLE, train: true, transform: augment, onWarning: () => {} });
     const loader = new DataLoader(trainSet, { batchSize: 64, shuffle: true, seed: 0 });
-    expect(loader.length).toBe(63);
+    expect(loader.length).toBe(25); // 1600 images, 25 whole batches
     const before = tf.memory().numTensors;
     let n = 0;
     for await (const [x, y] of loader) {
-      expect(x.shape).toEqual(n < 62 ? [64, 3, 32, 32] : [32, 3, 32, 32]);
+      expect(x.shape).toEqual([64, 3, 32, 32]);
       expect([x.dtype, y.dtype]).toEqual(['float32', 'int32']);
       n++;
     }
-    expect(n).toBe(63);
+    expect(n).toBe(25);
     expect(tf.memory().numTensors).toBe(before);
   });
 });

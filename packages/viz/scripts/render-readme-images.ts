@@ -1,7 +1,8 @@
 // Regenerates the images in packages/viz/docs/ that the README shows, from a real (short) training run:
 //   cd packages/viz && node --import tsx scripts/render-readme-images.ts [path/to/cifar-10-sample]
-// With the CIFAR-10 sample (../shared/data/cifar-10-sample from the project root, the default) it trains a small CNN
-// for a few epochs on 4000 images; without it, on synthetic coloured stripes, so the script always runs.
+// With the CIFAR-10 sample (samples/cifar-10-sample, committed in the repository: the default) it trains a small CNN
+// for a few epochs on its 1,600 training images (docs/ was last rendered from an earlier 4,000-image sample); without
+// data, on synthetic coloured stripes, so the script always runs.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { nn, noGrad, optim, type Tensor, tf, useBackend } from '@trainkit/core';
@@ -22,7 +23,7 @@ import {
 } from '../src/index.js';
 
 const DOCS = fileURLToPath(new URL('../docs/', import.meta.url));
-const DEFAULT_DATA = fileURLToPath(new URL('../../../../shared/data/cifar-10-sample/', import.meta.url));
+const DEFAULT_DATA = fileURLToPath(new URL('../../../samples/cifar-10-sample/', import.meta.url));
 const EPOCHS = 6;
 const BATCH = 50;
 

@@ -1,4 +1,4 @@
-"""The CIFAR-10 network of shared/DESIGN.md (the tutorial's Tudui), batch 64: SGD(lr 0.01) training steps and
+"""The CIFAR-10 network of docs/design.md (the tutorial's Tudui), batch 64: SGD(lr 0.01) training steps and
 no-grad inference, on synthetic data. See bench_common.py for how to run it."""
 import torch
 from torch import nn

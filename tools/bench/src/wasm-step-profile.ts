@@ -9,7 +9,7 @@
 // wasm runs twice, alternating in rounds so that load from other processes hits both alike:
 //   'stock'    tfjs-backend-wasm's own kernels plus the one it lacks for training (trainkit's Conv2DBackpropFilter)
 //   'trainkit' every kernel registerWasmKernels() installs (the default whenever trainkit loads wasm)
-// The model is the one in shared/DESIGN.md: three 5×5 convs (3→32→32→64, padding 2) each followed by a 2×2 max pool,
+// The model is the one in docs/design.md: three 5×5 convs (3→32→32→64, padding 2) each followed by a 2×2 max pool,
 // flatten, Linear(1024, 64), Linear(64, 10), cross entropy, plain SGD. 'raw' builds it from tf ops, NHWC throughout
 // (one transpose in, one before flatten); 'nn' uses trainkit's nn layers, which are NCHW at every layer boundary.
 import { parseArgs } from 'node:util';
@@ -45,7 +45,7 @@ function uniform(shape: number[], bound: number, seed: number): tf.Variable {
   return tf.variable(tf.randomUniform(shape, -bound, bound, 'float32', seed));
 }
 
-/** The DESIGN.md net from tf ops, parameters in PyTorch's layouts (conv [out, in, kH, kW], linear [out, in]). */
+/** The docs/design.md net from tf ops, parameters in PyTorch's layouts (conv [out, in, kH, kW], linear [out, in]). */
 function rawNet(): Net {
   const conv = (cin: number, cout: number, seed: number) => {
     const b = 1 / Math.sqrt(cin * 25);

@@ -138,6 +138,29 @@ function hasCifarFiles(dir: string): boolean {
   return [...CIFAR10_TRAIN_FILES, ...CIFAR10_TEST_FILES].some((f) => existsSync(join(dir, f)));
 }
 
+/** Where under a root CIFAR10.load reads the binary version from: a directory of .bin files, or the archive. */
+export interface Cifar10Location {
+  kind: 'directory' | 'archive';
+  /** the directory holding the .bin files, or the path of cifar-10-binary.tar.gz */
+  path: string;
+}
+
+/**
+ * What `CIFAR10.load({ root })` would read, in its search order — the .bin files in `root` itself, in
+ * `root/cifar-10-batches-bin/`, then `root/cifar-10-binary.tar.gz` — or undefined when none is there (load then
+ * downloads with `download: true`, else throws DatasetNotFoundError). Looks at file names only: for a program that
+ * picks a data directory before loading (the app's `pnpm start` falls back to a sample when its default is empty).
+ */
+export function locateCifar10(root: string): Cifar10Location | undefined {
+  const dir = resolve(root);
+  const folder = join(dir, CIFAR10_FOLDER);
+  const archive = join(dir, CIFAR10_ARCHIVE);
+  if (hasCifarFiles(dir)) return { kind: 'directory', path: dir };
+  if (hasCifarFiles(folder)) return { kind: 'directory', path: folder };
+  if (existsSync(archive)) return { kind: 'archive', path: archive };
+  return undefined;
+}
+
 async function loadFromDirectory(dir: string, files: string[]): Promise<Loaded> {
   const present: { file: string; records: number }[] = [];
   for (const f of files) {
@@ -330,8 +353,9 @@ export class CIFAR10<X = ImageArray, Y = number> extends VisionDataset<X, Y> {
       downloadOption,
     });
 
-    let dir = hasCifarFiles(root) ? root : hasCifarFiles(folder) ? folder : undefined;
-    if (!dir && !existsSync(archive)) {
+    const found = locateCifar10(root);
+    let dir = found?.kind === 'directory' ? found.path : undefined;
+    if (!found) {
       if (!options.download) {
         throw new DatasetNotFoundError(
           `CIFAR10: no CIFAR-10 binary files in ${root} or ${folder}, and no ${archive}. ${place}, or pass download: true.`,
