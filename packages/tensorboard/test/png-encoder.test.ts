@@ -127,11 +127,33 @@ describe('PNG filters', () => {
     expect(() => applyFilter(5, row, prev, bpp, new Uint8Array(w * bpp), 0)).toThrow(/filter type must be 0..4, got 5/);
   });
 
-  it('prefixes each row with its filter type', () => {
-    const data = testImage(16, 8, 3);
-    const f = filterScanlines(data, 48, 8, 3);
-    expect(f.length).toBe(49 * 8);
-    for (let y = 0; y < 8; y++) expect(f[y * 49]).toBeLessThanOrEqual(4);
+  it('prefixes each row with the filter chooseFilter picks, repeated rows included', () => {
+    const [w, bpp] = [16, 3];
+    const stride = w * bpp;
+    const distinct = testImage(w, 8, bpp);
+    // Rows: zeros, zeros, two distinct, the last repeated twice, a row of 6s twice, zeros twice, then a distinct one.
+    const rows = [-1, -1, 0, 1, 1, 1, -7, -7, -1, -1, 2].map((r) =>
+      r >= 0 ? distinct.subarray(r * stride, (r + 1) * stride) : new Uint8Array(stride).fill(-r - 1),
+    );
+    const data = new Uint8Array(stride * rows.length);
+    rows.forEach((r, y) => data.set(r, y * stride));
+    const f = filterScanlines(data, stride, rows.length, bpp);
+    expect(f.length).toBe((stride + 1) * rows.length);
+    const types: number[] = [];
+    for (let y = 0; y < rows.length; y++) {
+      const prev = y > 0 ? rows[y - 1]! : new Uint8Array(stride);
+      const type = chooseFilter(rows[y]!, prev, bpp);
+      const expected = new Uint8Array(stride);
+      applyFilter(type, rows[y]!, prev, bpp, expected, 0);
+      expect(f[y * (stride + 1)], `row ${y}`).toBe(type);
+      expect(Array.from(f.subarray(y * (stride + 1) + 1, (y + 1) * (stride + 1))), `row ${y}`).toEqual(
+        Array.from(expected),
+      );
+      types.push(type);
+    }
+    expect(types[1]).toBe(0); // zeros under zeros: None
+    expect(types[4]).toBe(2); // a repeated row: Up
+    expect(types[7]).toBe(2);
   });
 });
 

@@ -4,8 +4,11 @@
 //   1. per image: bytes of PIL, of encodePng, of the encoders it replaced (fast-png 8 as tensorboard used it:
 //      filter 0, zlib level 3; viz's own: filter 0, node:zlib defaults), and median encode times;
 //   2. the zlib settings encodePng could use after adaptive filtering (level × strategy × memLevel): total bytes
-//      over all images relative to PIL's total, and total encode time, which is how its settings were chosen.
+//      over all images relative to PIL's total, and total encode time, which is how its settings were chosen;
+//   3. for the plots, the encoding step of viz's Figure.toPNG before (resvg's asPng) and now (RGB, encodePng).
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { constants, deflateSync, type ZlibOptions } from 'node:zlib';
 import { encodePng } from '../../../packages/tensorboard/src/index.js';
@@ -13,6 +16,7 @@ import { filterScanlines } from '../../../packages/tensorboard/src/png/png-filte
 import {
   buildPixels,
   CIFAR_SAMPLE,
+  FIXTURES,
   loadSizeCases,
   type Pixels,
 } from '../../../packages/tensorboard/test/helpers/png-fixture-images.js';
@@ -20,10 +24,21 @@ import {
 const args = process.argv.slice(2);
 const runs = Number(args[args.indexOf('--runs') + 1] || 15);
 
-// fast-png is a dev dependency of @trainkit/tensorboard (its tests decode with it); resolve it from there.
-const tensorboardDir = new URL('../../../packages/tensorboard/', import.meta.url);
-const fastPngPath = createRequire(new URL('package.json', tensorboardDir)).resolve('fast-png');
-const fastPng: { encode(image: Pixels & { depth: 8 }): Uint8Array } = await import(pathToFileURL(fastPngPath).href);
+// fast-png is a dev dependency of @trainkit/tensorboard (its tests decode with it), resvg a dependency of
+// @trainkit/viz: resolve them from there.
+const requireFrom = (pkg: string) => createRequire(new URL(`../../../packages/${pkg}/package.json`, import.meta.url));
+const fastPng: { encode(image: Pixels & { depth: 8 }): Uint8Array } = await import(
+  pathToFileURL(requireFrom('tensorboard').resolve('fast-png')).href
+);
+interface Rendered {
+  pixels: Uint8Array;
+  width: number;
+  height: number;
+  asPng(): Uint8Array;
+}
+const { Resvg } = requireFrom('viz')('@resvg/resvg-js') as {
+  Resvg: new (svg: string, options: object) => { render(): Rendered };
+};
 
 function median(fn: () => unknown): number {
   const times: number[] = [];
@@ -54,40 +69,46 @@ for (const c of cases) {
   }
 }
 
-const pct = (a: number, b: number) => `${((100 * a) / b).toFixed(0)} %`;
+// 1. Per image.
+const row = (cells: (string | number)[]) => console.log(`| ${cells.join(' | ')} |`);
 console.log(`\n${runs} runs per timing, median; node ${process.version}, zlib ${process.versions.zlib}\n`);
-console.log(
-  '| image | PIL bytes | encodePng | fast-png (before, tensorboard) | filter 0 + zlib 6 (before, viz) | encodePng ms | fast-png ms |',
+row(
+  ['image', 'PIL bytes', 'encodePng', 'fast-png (before: tensorboard)', 'filter 0, zlib 6 (before: viz)'].concat([
+    'encodePng ms',
+    'fast-png ms',
+    'filter 0, zlib 6 ms',
+  ]),
 );
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
-const totals = { pil: 0, ours: 0, fast: 0, viz: 0, oursMs: 0, fastMs: 0 };
+row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:']);
+const t = { pil: 0, ours: 0, fast: 0, viz: 0, oursMs: 0, fastMs: 0, vizMs: 0 };
 for (const { name, pil, px } of images) {
-  const ours = encodePng(px).length;
-  const fast = fastPng.encode({ ...px, depth: 8 }).length;
-  const viz = filterZeroPng(px, {});
-  const oursMs = median(() => encodePng(px));
-  const fastMs = median(() => fastPng.encode({ ...px, depth: 8 }));
-  Object.assign(totals, {
-    pil: totals.pil + pil,
-    ours: totals.ours + ours,
-    fast: totals.fast + fast,
-    viz: totals.viz + viz,
-    oursMs: totals.oursMs + oursMs,
-    fastMs: totals.fastMs + fastMs,
-  });
-  const cell = (n: number) => `${n} (${(n / pil).toFixed(2)}×)`;
-  console.log(
-    `| ${name}, ${px.width}×${px.height}×${px.channels} | ${pil} | ${cell(ours)} | ${cell(fast)} | ${cell(viz)} | ${oursMs.toFixed(2)} | ${fastMs.toFixed(2)} |`,
-  );
+  const sizes = [encodePng(px).length, fastPng.encode({ ...px, depth: 8 }).length, filterZeroPng(px, {})];
+  const times = [
+    median(() => encodePng(px)),
+    median(() => fastPng.encode({ ...px, depth: 8 })),
+    median(() => filterZeroPng(px, {})),
+  ];
+  t.pil += pil;
+  [t.ours, t.fast, t.viz] = [t.ours + sizes[0]!, t.fast + sizes[1]!, t.viz + sizes[2]!];
+  [t.oursMs, t.fastMs, t.vizMs] = [t.oursMs + times[0]!, t.fastMs + times[1]!, t.vizMs + times[2]!];
+  row([
+    `${name}, ${px.width}×${px.height}×${px.channels}`,
+    pil,
+    ...sizes.map((n) => `${n} (${(n / pil).toFixed(2)}×)`),
+    ...times.map((ms) => ms.toFixed(2)),
+  ]);
 }
-const t = totals;
-console.log(
-  `| **all** | ${t.pil} | ${t.ours} (${(t.ours / t.pil).toFixed(2)}×) | ${t.fast} (${(t.fast / t.pil).toFixed(2)}×) | ${t.viz} (${(t.viz / t.pil).toFixed(2)}×) | ${t.oursMs.toFixed(1)} | ${t.fastMs.toFixed(1)} |`,
-);
+row([
+  '**all**',
+  t.pil,
+  ...[t.ours, t.fast, t.viz].map((n) => `${n} (${(n / t.pil).toFixed(2)}×)`),
+  ...[t.oursMs, t.fastMs, t.vizMs].map((ms) => ms.toFixed(1)),
+]);
 
+// 2. zlib settings.
 console.log('\nzlib settings after adaptive filtering (all images):\n');
-console.log('| level | strategy | memLevel | bytes | vs PIL | worst image vs PIL | deflate ms |');
-console.log('| ---: | --- | ---: | ---: | ---: | ---: | ---: |');
+row(['level', 'strategy', 'memLevel', 'bytes', 'vs PIL', 'worst image vs PIL', 'deflate ms']);
+row(['---:', '---', '---:', '---:', '---:', '---:', '---:']);
 const filtered = images.map(({ px, pil }) => ({
   pil,
   rows: filterScanlines(px.data, px.width * px.channels, px.height, px.channels),
@@ -108,9 +129,8 @@ for (const level of [1, 3, 6, 9]) {
         worst = Math.max(worst, n / pil);
         ms += median(() => deflateSync(rows, options));
       }
-      console.log(
-        `| ${level} | ${strategyName} | ${memLevel} | ${bytes} | ${pct(bytes, t.pil)} | ${worst.toFixed(3)}× | ${ms.toFixed(1)} |`,
-      );
+      const pct = `${((100 * bytes) / t.pil).toFixed(0)} %`;
+      row([level, strategyName, memLevel, bytes, pct, `${worst.toFixed(3)}×`, ms.toFixed(1)]);
     }
   }
 }
@@ -119,3 +139,35 @@ const filterMs = images.reduce(
   0,
 );
 console.log(`\nadaptive filtering alone: ${filterMs.toFixed(1)} ms for all images`);
+
+// 3. The plots, rendered by resvg at 1:1 from an SVG holding the fixture PNG (opaque, so the same pixels), then
+// encoded as Figure.toPNG did (resvg's asPng, RGBA) and does (the RGB through encodePng).
+console.log('\nFigure.toPNG, encoding step (resvg raster → PNG):\n');
+row(['plot', 'resvg asPng bytes', 'RGB + encodePng bytes', 'asPng ms', 'RGB + encodePng ms']);
+row(['---', '---:', '---:', '---:', '---:']);
+for (const c of cases) {
+  if (c.recipe.kind !== 'plot' || c.channels !== 3) continue;
+  const b64 = readFileSync(join(FIXTURES, 'png', c.recipe.file)).toString('base64');
+  const [w, h] = [c.width, c.height];
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${w}" height="${h}"><image width="${w}" height="${h}" href="data:image/png;base64,${b64}"/></svg>`;
+  const rendered = new Resvg(svg, { background: 'white' }).render();
+  // As toPNG does: read the pixels (a copy out of resvg) once, keep RGB, encode.
+  const viaEncodePng = () => {
+    const rgba = rendered.pixels;
+    const n = rendered.width * rendered.height;
+    const rgb = new Uint8Array(n * 3);
+    for (let i = 0; i < n; i++) {
+      rgb[3 * i] = rgba[4 * i]!;
+      rgb[3 * i + 1] = rgba[4 * i + 1]!;
+      rgb[3 * i + 2] = rgba[4 * i + 2]!;
+    }
+    return encodePng({ data: rgb, width: rendered.width, height: rendered.height, channels: 3 });
+  };
+  row([
+    c.recipe.file,
+    rendered.asPng().length,
+    viaEncodePng().length,
+    median(() => rendered.asPng()).toFixed(1),
+    median(viaEncodePng).toFixed(1),
+  ]);
+}
