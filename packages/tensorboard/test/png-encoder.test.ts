@@ -136,7 +136,9 @@ describe('PNG filters', () => {
       r >= 0 ? distinct.subarray(r * stride, (r + 1) * stride) : new Uint8Array(stride).fill(-r - 1),
     );
     const data = new Uint8Array(stride * rows.length);
-    rows.forEach((r, y) => data.set(r, y * stride));
+    rows.forEach((r, y) => {
+      data.set(r, y * stride);
+    });
     const f = filterScanlines(data, stride, rows.length, bpp);
     expect(f.length).toBe((stride + 1) * rows.length);
     const types: number[] = [];
