@@ -5,9 +5,6 @@ const common = {
   sourcemap: true,
   shims: true,
   target: 'node20' as const,
-  // fast-png (and its iobuffer) ship ESM only; bundling them keeps require('@trainkit/tensorboard') working on
-  // every Node 20 without require(esm).
-  noExternal: ['fast-png', 'iobuffer'],
 };
 
 export default defineConfig([

@@ -1,3 +1,4 @@
+import { crc32 } from '../png/crc32.js';
 import type { ImageProto } from '../proto.js';
 
 /**
@@ -76,13 +77,3 @@ function describe(x: unknown): string {
 }
 
 const hex = (n: number) => `0x${n.toString(16).padStart(8, '0')}`;
-
-// PNG's CRC-32 is the IEEE polynomial (zlib's); bitwise, since it only checks the 17 bytes of IHDR.
-function crc32(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (const b of bytes) {
-    c ^= b;
-    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
-  }
-  return (c ^ 0xffffffff) >>> 0;
-}

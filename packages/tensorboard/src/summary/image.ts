@@ -1,4 +1,4 @@
-import { encode as encodePng } from 'fast-png';
+import { encodePng } from '../png/png-encoder.js';
 import type { ImageProto } from '../proto.js';
 import type { Values } from '../tensor-like.js';
 
@@ -82,6 +82,6 @@ export function toHWC(values: Values, dataformats: string, what: string): HWCIma
 
 /** Summary.Image with a PNG, as TensorBoard's Images tab reads it. */
 export function imageProto(img: HWCImage): ImageProto {
-  const png = encodePng({ width: img.width, height: img.height, data: img.data, channels: img.channels, depth: 8 });
+  const png = encodePng(img);
   return { height: img.height, width: img.width, colorspace: img.channels, encodedImageString: png };
 }

@@ -1,6 +1,6 @@
 import { type Tensor, tf } from '@trainkit/core';
+import { encodePng } from '@trainkit/tensorboard';
 import { type Colormap, gray } from './colors.js';
-import { encodePng, pngDataUri } from './png-encode.js';
 
 /** One image in row-major HWC order, any value range. */
 export interface FloatImage {
@@ -129,7 +129,7 @@ export function toRgb(values01: Float32Array, channels: 1 | 3, cmap: Colormap = 
 /** PNG data URI of an RGB image enlarged `factor` times with square pixels (no smoothing between them). */
 export function rgbDataUri(rgb: Uint8Array, width: number, height: number, factor = 1): string {
   const f = Math.max(1, Math.floor(factor));
-  if (f === 1) return pngDataUri(encodePng(width, height, rgb, 3));
+  if (f === 1) return pngDataUri(encodePng({ data: rgb, width, height, channels: 3 }));
   const W = width * f;
   const out = new Uint8Array(W * height * f * 3);
   for (let y = 0; y < height * f; y++) {
@@ -142,5 +142,10 @@ export function rgbDataUri(rgb: Uint8Array, width: number, height: number, facto
       out[d + 2] = rgb[s + 2] as number;
     }
   }
-  return pngDataUri(encodePng(W, height * f, out, 3));
+  return pngDataUri(encodePng({ data: out, width: W, height: height * f, channels: 3 }));
+}
+
+// A data: URI of PNG bytes, for an SVG <image>.
+function pngDataUri(png: Uint8Array): string {
+  return `data:image/png;base64,${Buffer.from(png).toString('base64')}`;
 }
