@@ -6,14 +6,18 @@ export { encodePng, type PngImage } from './png/png-encoder.js';
 export type { EventProto, GraphDefProto, SummaryProto, SummaryValueProto } from './proto.js';
 export { type RecordIssue, type RecordsRead, readRecords } from './record-reader.js';
 export {
+  type AudioEntry,
   type HistogramEntry,
   type HParamsEntry,
   type ImageEntry,
   loadLogdir,
   loadRun,
+  type MeshEntry,
+  type MeshTensor,
   type PrCurveEntry,
   type RunData,
   type ScalarPoint,
+  type TagInfo,
   type TensorEntry,
   type TextEntry,
   tensorValues,
@@ -41,3 +45,20 @@ export type {
   TypedArray,
 } from './tensor-like.js';
 export { encodeRecord } from './tfrecord.js';
+export type {
+  AudioOptions,
+  CustomChartOptions,
+  EmbeddingOptions,
+  GraphOptions,
+  HistogramOptions,
+  HistogramRawData,
+  HparamsOptions,
+  ImageOptions,
+  ImageWithBoxesOptions,
+  MeshOptions,
+  PrCurveOptions,
+  PrCurveRawData,
+  ScalarOptions,
+  StepOptions,
+  VideoOptions,
+} from './writer-options.js';

@@ -22,6 +22,7 @@ export const pb = {
   Layout: type('tensorboard.Layout'),
   ProjectorConfig: type('tensorboard.ProjectorConfig'),
   HParamsPluginData: type('tensorboard.hparams.HParamsPluginData'),
+  MeshPluginData: type('tensorboard.mesh.MeshPluginData'),
 } as const;
 
 export function encodeMessage(t: protobuf.Type, message: object): Uint8Array {
@@ -208,4 +209,14 @@ export interface HParamsPluginDataProto {
     startTimeSecs?: number;
   };
   sessionEndInfo?: { status?: number; endTimeSecs?: number };
+}
+
+export const MeshContentType = { UNDEFINED: 0, VERTEX: 1, FACE: 2, COLOR: 3 } as const;
+
+export interface MeshPluginDataProto {
+  version?: number;
+  name?: string;
+  contentType?: number;
+  jsonConfig?: string;
+  shape: number[];
 }

@@ -8,6 +8,8 @@ import {
   type GraphDefProto,
   type HistogramProtoObject,
   type HParamsPluginDataProto,
+  MeshContentType,
+  type MeshPluginDataProto,
   type ProtoValue,
   pb,
   SessionStatus,
@@ -29,8 +31,38 @@ export interface ImageEntry extends Stamped {
   width: number;
   height: number;
   colorspace: number;
-  /** The encoded image (PNG for our writer and PyTorch's). */
+  /** The encoded image: PNG for images (our writer's and PyTorch's), an animated GIF for videos (addVideo). */
   encoded: Uint8Array;
+}
+
+export interface AudioEntry extends Stamped {
+  sampleRate: number;
+  numChannels: number;
+  lengthFrames: number;
+  /** 'audio/wav' for our writer and tensorboardX's. */
+  contentType: string;
+  /** The encoded audio file. */
+  encoded: Uint8Array;
+}
+
+/** One part of a mesh at one step: its values (float32 as written) and shape. */
+export interface MeshTensor {
+  shape: number[];
+  data: number[];
+}
+
+export interface MeshEntry extends Stamped {
+  vertices?: MeshTensor;
+  faces?: MeshTensor;
+  colors?: MeshTensor;
+  /** The three.js configuration, parsed from the JSON the summary carries (null when none was given). */
+  config: unknown;
+}
+
+/** SummaryMetadata of a tag that has a display name or a description (tensorboardX's addScalar options). */
+export interface TagInfo {
+  displayName: string;
+  description: string;
 }
 
 export interface HistogramEntry extends Stamped {
@@ -70,6 +102,8 @@ export interface HParamsEntry {
   metricTags: string[];
   /** SessionEndInfo status: 'success', 'failure', 'running' or 'unknown'. */
   status?: string;
+  /** Step of the last hparams summary read (addHparams writes them at the run's last step, as PyTorch). */
+  step: number;
 }
 
 /** Everything TensorBoard would show for one run, by tag. */
@@ -83,6 +117,11 @@ export interface RunData {
   histograms: Record<string, HistogramEntry[]>;
   texts: Record<string, TextEntry[]>;
   prCurves: Record<string, PrCurveEntry[]>;
+  audio: Record<string, AudioEntry[]>;
+  /** Meshes by the name given to addMesh (one entry per step, its parts gathered from `<name>_1`, `_2`, `_3`). */
+  meshes: Record<string, MeshEntry[]>;
+  /** Display names and descriptions, from the first event of each tag that has one (as TensorBoard takes them). */
+  tagInfo: Record<string, TagInfo>;
   /** Tensor summaries of other plugins, with the plugin name. */
   tensors: Record<string, { plugin: string; entries: TensorEntry[] }>;
   graph?: GraphDefProto;
@@ -119,6 +158,9 @@ export async function loadRun(dir: string, name = dir): Promise<RunData> {
     histograms: {},
     texts: {},
     prCurves: {},
+    audio: {},
+    meshes: {},
+    tagInfo: {},
     tensors: {},
     issues: [],
     purged: 0,
@@ -162,6 +204,10 @@ function addEvent(run: RunData, ev: EventProto, pluginOf: Map<string, { name: st
     const tag = v.tag ?? '';
     const pd = v.metadata?.pluginData;
     if (pd?.pluginName && !pluginOf.has(tag)) pluginOf.set(tag, { name: pd.pluginName, content: pd.content });
+    const md = v.metadata;
+    if ((md?.displayName || md?.summaryDescription) && !run.tagInfo[tag]) {
+      run.tagInfo[tag] = { displayName: md.displayName ?? '', description: md.summaryDescription ?? '' };
+    }
     addValue(run, tag, v, pluginOf.get(tag), { step, wallTime });
   }
 }
@@ -195,8 +241,19 @@ function addValue(
     });
   }
   if (v.histo) return push(run.histograms, tag, histogramEntry(v.histo, at));
+  if (v.audio) {
+    const a = v.audio;
+    return push(run.audio, tag, {
+      ...at,
+      sampleRate: a.sampleRate ?? 0,
+      numChannels: a.numChannels ?? 0,
+      lengthFrames: a.lengthFrames ?? 0,
+      contentType: a.contentType ?? '',
+      encoded: a.encodedAudioString ?? new Uint8Array(),
+    });
+  }
   const name = plugin?.name;
-  if (name === 'hparams') return addHParams(run, v.metadata?.pluginData?.content ?? plugin?.content);
+  if (name === 'hparams') return addHParams(run, v.metadata?.pluginData?.content ?? plugin?.content, at.step);
   const t = v.tensor;
   if (!t) return;
   if (name === 'scalars') return push(run.scalars, tag, { ...at, value: tensorValues(t)[0] ?? Number.NaN });
@@ -219,6 +276,7 @@ function addValue(
       recall: row(5),
     });
   }
+  if (name === 'mesh') return addMesh(run, v.metadata?.pluginData?.content ?? plugin?.content, t, at);
   if (name === 'custom_scalars') {
     const bytes = t.stringVal?.[0];
     if (bytes) run.customScalarsLayout = decodeMessage(pb.Layout, bytes);
@@ -230,6 +288,42 @@ function addValue(
     run.tensors[tag] = slot;
   }
   slot.entries.push({ ...at, tensor: t });
+}
+
+const MESH_PARTS: Record<number, 'vertices' | 'faces' | 'colors'> = {
+  [MeshContentType.VERTEX]: 'vertices',
+  [MeshContentType.FACE]: 'faces',
+  [MeshContentType.COLOR]: 'colors',
+};
+
+/** Gathers the parts of one mesh written at one step (tensorboardX writes them in one event) into one entry. */
+function addMesh(run: RunData, content: Uint8Array | undefined, t: TensorProtoObject, at: Stamped): undefined {
+  if (!content) return;
+  const data = decodeMessage<MeshPluginDataProto>(pb.MeshPluginData, content);
+  const part = MESH_PARTS[data.contentType ?? 0];
+  if (!part) return;
+  const name = data.name ?? '';
+  let list = run.meshes[name];
+  if (!list) {
+    list = [];
+    run.meshes[name] = list;
+  }
+  let entry = list.at(-1);
+  if (!entry || entry.step !== at.step || entry.wallTime !== at.wallTime || entry[part]) {
+    let config: unknown = null;
+    try {
+      config = JSON.parse((data.jsonConfig || 'null').replace(/\bNaN\b|-?\bInfinity\b/g, 'null'));
+    } catch {
+      config = data.jsonConfig;
+    }
+    entry = { ...at, config };
+    list.push(entry);
+  }
+  entry[part] = {
+    shape: data.shape.length ? data.shape : (t.tensorShape?.dim ?? []).map((d) => d.size ?? 0),
+    data: tensorValues(t),
+  };
+  return undefined;
 }
 
 function histogramEntry(h: HistogramProtoObject, at: Stamped): HistogramEntry {
@@ -276,11 +370,12 @@ function plainValue(v: ProtoValue): number | string | boolean | null {
   return null;
 }
 
-function addHParams(run: RunData, content: Uint8Array | undefined): undefined {
+function addHParams(run: RunData, content: Uint8Array | undefined, step: number): undefined {
   if (!content) return;
   const data = decodeMessage<HParamsPluginDataProto>(pb.HParamsPluginData, content);
-  run.hparams ??= { values: {}, hparamNames: [], metricTags: [] };
+  run.hparams ??= { values: {}, hparamNames: [], metricTags: [], step };
   const h = run.hparams;
+  h.step = step;
   if (data.experiment) {
     h.hparamNames = data.experiment.hparamInfos.map((i) => i.name ?? '');
     h.metricTags = data.experiment.metricInfos.map((m) => m.name?.tag ?? '');
@@ -305,6 +400,8 @@ function purge(run: RunData, step: number): void {
   keep(run.histograms);
   keep(run.texts);
   keep(run.prCurves);
+  keep(run.audio);
+  keep(run.meshes);
   for (const slot of Object.values(run.tensors)) {
     const kept = slot.entries.filter((x) => x.step < step);
     run.purged += slot.entries.length - kept.length;

@@ -90,6 +90,7 @@ describe('logs of the seed CIFAR routine', () => {
       hparamNames: ['lr', 'batch_size', 'optimizer'],
       metricTags: ['test_accuracy', 'test_loss'],
       status: 'success',
+      step: 900, // the last train_loss step
     });
   });
 });

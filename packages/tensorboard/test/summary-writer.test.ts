@@ -220,11 +220,13 @@ describe('SummaryWriter round trip through our reader', () => {
       hparamNames: ['lr', 'opt', 'nesterov'],
       metricTags: ['acc', 'hparam/best'],
       status: 'success',
+      step: 10, // the run's last step, where the metric values go too (PyTorch's add_hparams)
     });
     expect(main.scalars['hparam/best']).toMatchObject([{ step: 10, value: Math.fround(0.9) }]); // at the last step
     expect(main.scalars.acc).toHaveLength(1); // a null metric is only declared
     const child = runs.find((r) => r.name === 'child')!;
     expect(child.hparams?.values).toEqual({ lr: 0.2 });
+    expect(child.hparams?.step).toBe(7);
     expect(child.scalars.m).toMatchObject([{ step: 7, value: 1 }]);
   });
 
