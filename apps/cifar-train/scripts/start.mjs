@@ -12,20 +12,18 @@ const sample = resolve(app, '../../../shared/data/cifar-10-sample');
 const given = process.argv.slice(2).filter((a, i, all) => !(a === '--' && i === 0 && all.length > 0));
 const hasDataDir = given.some((a) => a === '--data-dir' || a.startsWith('--data-dir='));
 const args = ['--epochs', '10'];
+// Said by main once the flags parse, so `pnpm start -- --help` prints the help first and alone.
+let notice;
 if (hasDataDir) {
-  console.log('pnpm start: training on the --data-dir given');
+  notice = 'pnpm start: training on the --data-dir given';
 } else if (existsSync(sample)) {
-  console.log(
-    `pnpm start: training on the shared CIFAR-10 sample in ${sample} (a partial set: 4,000 train / 1,000 test images)`,
-  );
+  notice = `pnpm start: training on the shared CIFAR-10 sample in ${sample} (a partial set: 4,000 train / 1,000 test images)`;
   args.push('--data-dir', sample);
 } else {
-  console.log(
-    `pnpm start: no shared CIFAR-10 sample at ${sample}; training on the full CIFAR-10 in ${join(relative(process.cwd(), app) || '.', 'data')} (downloaded when absent)`,
-  );
+  notice = `pnpm start: no shared CIFAR-10 sample at ${sample}; training on the full CIFAR-10 in ${join(relative(process.cwd(), app) || '.', 'data')} (downloaded when absent)`;
   args.push('--data-dir', join(app, 'data'));
 }
 
 register();
 const { main } = await import('../src/main.ts');
-process.exitCode = await main([...args, ...given], { command: 'pnpm start --' });
+process.exitCode = await main([...args, ...given], { command: 'pnpm start --', notice });

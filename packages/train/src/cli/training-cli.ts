@@ -23,6 +23,11 @@ export interface TrainingProgram<C extends { evalOnly?: string | undefined }, F>
 export interface TrainingCliOptions {
   /** how the user runs this command, for the hints it prints (default: the program's name; start scripts pass theirs) */
   command?: string;
+  /**
+   * A line printed before the program trains or evaluates, e.g. which data a start script chose for the user. Not
+   * printed for --help (the help comes first and alone) nor for a usage error.
+   */
+  notice?: string;
 }
 
 /**
@@ -40,6 +45,7 @@ export function runTrainingCli<C extends { evalOnly?: string | undefined }, F>(
       help: program.help,
       parse: program.parse,
       run: async ({ config, explicit }) => {
+        if (options.notice !== undefined) process.stdout.write(`${options.notice}\n`);
         if (config.evalOnly !== undefined) {
           await program.evaluateOnly(config);
           return 0;
