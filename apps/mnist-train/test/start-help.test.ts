@@ -1,7 +1,9 @@
 import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { HELP } from '../src/config.js';
+import { main } from '../src/main.js';
 
 const APP = resolve(__dirname, '..');
 const start = (...argv: string[]) =>
@@ -30,5 +32,21 @@ describe('the start script (pnpm start -- …)', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr.split('\n')[0]).toMatch(/^mnist-train: --epochs: expected an integer ≥ 1, got "0"$/);
+  });
+
+  it('--version prints the package version, exit 0, and the help lists it', async () => {
+    const { version } = JSON.parse(readFileSync(resolve(APP, 'package.json'), 'utf8')) as { version: string };
+    let out = '';
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    try {
+      expect(await main(['--version'])).toBe(0);
+    } finally {
+      stdout.mockRestore();
+    }
+    expect(out).toBe(`${version}\n`);
+    expect(HELP).toMatch(/^ {2}--version +print the version and exit$/m);
   });
 });

@@ -395,4 +395,47 @@ describe('training run scaffolding', () => {
       [0, 'pnpm start: training on the sample\nevaluated\n', ''],
     ]);
   });
+
+  it('--version prints the program version (exit 0); a program without one calls it an unknown flag (exit 2)', async () => {
+    expect(parseFlags(['--version'], SPECS).version).toBe(true);
+    expect(parseFlags([], SPECS).version).toBe(false);
+    expect(formatHelp(SPECS, { program: 'train', version: '1.2.3' })).toContain('  --version');
+    expect(formatHelp(SPECS, { program: 'train' })).not.toContain('--version');
+    let out = '';
+    let err = '';
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      err += String(chunk);
+      return true;
+    });
+    const program = (version?: string) => ({
+      name: 'tiny',
+      help: 'usage: tiny\n',
+      ...(version ? { version } : {}),
+      parse: (argv: readonly string[]) => ({
+        config: {},
+        explicit: new Set<string>(),
+        help: false,
+        version: argv.includes('--version'),
+      }),
+      evaluateOnly: async () => {},
+      train: async () => ({ exitCode: 1 }),
+    });
+    const codes: number[] = [];
+    try {
+      codes.push(await runTrainingCli(program('1.2.3'), ['--version']));
+      codes.push(await runTrainingCli(program(), ['--version']));
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+    expect([codes, out, err]).toEqual([
+      [0, 2],
+      '1.2.3\n',
+      'tiny: unknown flag --version\nRun tiny --help for the flags.\n',
+    ]);
+  });
 });

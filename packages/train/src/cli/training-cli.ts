@@ -6,6 +6,8 @@ export interface ParsedTrainingArgs<C extends { evalOnly?: string | undefined },
   /** flags the user set, which win over a resumed checkpoint's config */
   explicit: Set<F>;
   help: boolean;
+  /** --version was given */
+  version?: boolean;
 }
 
 /** The parts of a training program that its command line dispatches to. */
@@ -14,6 +16,8 @@ export interface TrainingProgram<C extends { evalOnly?: string | undefined }, F>
   name: string;
   /** the --help text */
   help: string;
+  /** what --version prints: the program's package version */
+  version?: string;
   parse(argv: readonly string[]): ParsedTrainingArgs<C, F>;
   /** --eval-only CKPT: evaluate a checkpoint instead of training */
   evaluateOnly(config: C): Promise<unknown>;
@@ -43,6 +47,7 @@ export function runTrainingCli<C extends { evalOnly?: string | undefined }, F>(
     {
       name: program.name,
       help: program.help,
+      version: program.version,
       parse: program.parse,
       run: async ({ config, explicit }) => {
         if (options.notice !== undefined) process.stdout.write(`${options.notice}\n`);
