@@ -14,24 +14,32 @@ import { gzipSync } from 'node:zlib';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
-  options: { 'train-per-class': { type: 'string', default: '300' }, 'test-per-class': { type: 'string', default: '100' } },
+  options: {
+    'train-per-class': { type: 'string', default: '300' },
+    'test-per-class': { type: 'string', default: '100' },
+  },
 });
 const pkg = positionals[0];
 if (!pkg) throw new Error('usage: make-fashion-mnist-sample.mjs path/to/unpacked/fashion-mnist/package');
 const trainPer = Number(values['train-per-class']);
 const testPer = Number(values['test-per-class']);
-const classes = Array.from({ length: 10 }, (_, c) => JSON.parse(readFileSync(join(pkg, 'src', 'clothes', `${c}.json`), 'utf8')).data);
+const classes = Array.from(
+  { length: 10 },
+  (_, c) => JSON.parse(readFileSync(join(pkg, 'src', 'clothes', `${c}.json`), 'utf8')).data,
+);
 for (const [c, images] of classes.entries()) {
-  if (images.length < trainPer + testPer) throw new Error(`class ${c}: ${images.length} images, need ${trainPer + testPer}`);
+  if (images.length < trainPer + testPer)
+    throw new Error(`class ${c}: ${images.length} images, need ${trainPer + testPer}`);
   for (const img of images.slice(0, trainPer + testPer)) {
-    if (img.length !== 784 || img.some((v) => !Number.isInteger(v) || v < 0 || v > 255)) throw new Error(`class ${c}: not a 28×28 uint8 image`);
+    if (img.length !== 784 || img.some((v) => !Number.isInteger(v) || v < 0 || v > 255))
+      throw new Error(`class ${c}: not a 28×28 uint8 image`);
   }
 }
 
 function idx(magic, dims, bytes) {
   const header = Buffer.alloc(4 + 4 * dims.length);
   header.writeUInt32BE(magic, 0);
-  dims.forEach((d, i) => header.writeUInt32BE(d, 4 + 4 * i));
+  for (const [i, d] of dims.entries()) header.writeUInt32BE(d, 4 + 4 * i);
   return Buffer.concat([header, Buffer.from(bytes)]);
 }
 

@@ -20,5 +20,5 @@ const { args, line } = startData(given, {
   sampleDir: join(root, 'samples', 'cifar-10-sample'),
   root,
 });
-if (line) console.log(line);
-process.exitCode = await main([...args, ...given], { command: 'pnpm start --' });
+// said by main once the flags parse, so `pnpm start -- --help` prints the help first and alone
+process.exitCode = await main([...args, ...given], { command: 'pnpm start --', ...(line ? { notice: line } : {}) });

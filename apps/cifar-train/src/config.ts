@@ -1,5 +1,9 @@
 import { type nn, optim } from '@trainkit/core';
 import { type FlagValues, trainingCommand, UsageError } from '@trainkit/train';
+import { version } from '../package.json';
+
+/** What --version prints: this app's package version. */
+export const VERSION = version;
 
 /**
  * cifar-train's command line: the shared training flags (defaults as in the tutorial) with the optimizer's and
@@ -11,6 +15,7 @@ export const {
   parseArgs,
 } = trainingCommand({
   program: 'cifar-train',
+  version,
   description:
     'Trains the CIFAR-10 network of the PyTorch tutorial (3 conv + 3 max-pool + 2 linear layers) and writes\n' +
     'TensorBoard logs, a checkpoint per epoch, best.safetensors and a report (curves, confusion matrix,\n' +

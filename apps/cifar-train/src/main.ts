@@ -1,5 +1,5 @@
 import { runTrainingCli, type TrainingCliOptions } from '@trainkit/train';
-import { HELP, parseArgs } from './config.js';
+import { HELP, parseArgs, VERSION } from './config.js';
 import { evaluateOnly } from './evaluate.js';
 import { train } from './train.js';
 
@@ -11,5 +11,9 @@ export type MainOptions = TrainingCliOptions;
  * 130 stopped by Ctrl-C after saving a checkpoint.
  */
 export function main(argv: readonly string[], options: MainOptions = {}): Promise<number> {
-  return runTrainingCli({ name: 'cifar-train', help: HELP, parse: parseArgs, evaluateOnly, train }, argv, options);
+  return runTrainingCli(
+    { name: 'cifar-train', help: HELP, version: VERSION, parse: parseArgs, evaluateOnly, train },
+    argv,
+    options,
+  );
 }

@@ -1,4 +1,8 @@
 import { type FlagValues, trainingCommand } from '@trainkit/train';
+import { version } from '../package.json';
+
+/** What --version prints: this app's package version. */
+export const VERSION = version;
 
 /**
  * mnist-train's command line: the shared training flags with seed 004's defaults (Adam, lr 1e-3, batch 64, 10 epochs),
@@ -10,6 +14,7 @@ export const {
   parseArgs,
 } = trainingCommand({
   program: 'mnist-train',
+  version,
   description:
     'Trains the MNIST MLP of the tutorials (784-250-100-10 with ReLU, Adam) with a validation split, keeps the\n' +
     'weights with the best validation loss, and analyses them on the test set: accuracy, confusion matrix, the 25\n' +

@@ -154,7 +154,13 @@ export interface NativeStatus {
 // src/addon.ts and dist/index.{js,cjs} both sit one level below the package root.
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
 const addonPath = join(packageRoot, 'build', 'Release', 'trainkit_native.node');
-const REBUILD = 'then pnpm rebuild @trainkit/backend-native';
+/**
+ * The command that builds the addon once its prerequisites are there (the package's build:addon script, which runs
+ * scripts/install.mjs --force); scripts/addon-build.mjs says the same, a test checks they agree. Not `pnpm rebuild`:
+ * pnpm 12 answers "Already up to date" for a workspace package whose install script already ran.
+ */
+export const NATIVE_BUILD_COMMAND = 'pnpm --filter @trainkit/backend-native run build:addon';
+const REBUILD = `then ${NATIVE_BUILD_COMMAND}`;
 
 let loaded: { addon?: NativeAddon; status: NativeStatus } | undefined;
 

@@ -19,7 +19,8 @@ describe('nativeStatus', () => {
   it('says whether the addon loads, and why not with what to run', () => {
     expect(nativeStatus()).toBe(status);
     if (status.available) expect(status.reason).toMatch(/^oneDNN \d+\.\d+\.\d+$/);
-    else expect(status.reason).toMatch(/pnpm rebuild @trainkit\/backend-native|TRAINKIT_DISABLE_NATIVE/);
+    else
+      expect(status.reason).toMatch(/pnpm --filter @trainkit\/backend-native run build:addon|TRAINKIT_DISABLE_NATIVE/);
   });
 });
 

@@ -2,8 +2,15 @@ export { crc32c, maskCrc, maskedCrc32c, unmaskCrc } from './crc32c.js';
 export { EventFileWriter, type EventFileWriterOptions } from './event-file-writer.js';
 export { type EventFileContents, parseEventFile, readEvents } from './event-reader.js';
 export { defaultLogDir, eventFileName } from './file-names.js';
+export { isEventFile, LogdirError, listRuns, type RunLocation } from './logdir.js';
 export { encodePng, type PngImage } from './png/png-encoder.js';
-export type { EventProto, GraphDefProto, SummaryProto, SummaryValueProto } from './proto.js';
+export {
+  PROJECTOR_CONFIG,
+  type ProjectorConfigIssue,
+  type ProjectorEmbedding,
+  parseProjectorConfig,
+} from './projector-config.js';
+export type { EventProto, GraphDefProto, LayoutProto, SummaryProto, SummaryValueProto } from './proto.js';
 export { type RecordIssue, type RecordsRead, readRecords } from './record-reader.js';
 export {
   type AudioEntry,

@@ -104,6 +104,20 @@ export interface HistogramProtoObject {
   bucket: number[];
 }
 
+/** The Custom Scalars dashboard's layout (tensorboard/plugins/custom_scalar/layout.proto). */
+export interface LayoutProto {
+  version?: number;
+  category: {
+    title?: string;
+    chart: {
+      title?: string;
+      multiline?: { tag: string[] };
+      margin?: { series: { value?: string; lower?: string; upper?: string }[] };
+    }[];
+    closed?: boolean;
+  }[];
+}
+
 export const DataType = {
   DT_INVALID: 0,
   DT_FLOAT: 1,

@@ -1,6 +1,12 @@
-import { readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { join } from 'node:path';
 import { readEvents } from './event-reader.js';
+import { isEventFile, listDirectory, listRuns } from './logdir.js';
+import {
+  PROJECTOR_CONFIG,
+  type ProjectorConfigIssue,
+  type ProjectorEmbedding,
+  readProjectorConfig,
+} from './projector-config.js';
 import {
   DataType,
   decodeMessage,
@@ -8,6 +14,7 @@ import {
   type GraphDefProto,
   type HistogramProtoObject,
   type HParamsPluginDataProto,
+  type LayoutProto,
   MeshContentType,
   type MeshPluginDataProto,
   type ProtoValue,
@@ -126,25 +133,30 @@ export interface RunData {
   tensors: Record<string, { plugin: string; entries: TensorEntry[] }>;
   graph?: GraphDefProto;
   hparams?: HParamsEntry;
-  customScalarsLayout?: unknown;
-  /** Problems met while reading: a truncated final record, a CRC mismatch; data before each was kept. */
-  issues: RecordIssue[];
+  /** The Custom Scalars dashboard's layout (addCustomScalars), when the run holds one. */
+  customScalarsLayout?: LayoutProto;
+  /** The Projector's embeddings, from the run's projector_config.pbtxt (addEmbedding); empty when it has none. */
+  embeddings: ProjectorEmbedding[];
+  /**
+   * Problems met while reading: a truncated final record, a CRC mismatch (data before each was kept), a
+   * projector_config.pbtxt that does not parse.
+   */
+  issues: (RecordIssue | ProjectorConfigIssue)[];
   /** Events hidden by a SessionLog START (purgeStep). */
   purged: number;
 }
 
 const utf8 = new TextDecoder();
 
-export const isEventFile = (name: string): boolean => name.includes('tfevents');
-
 const STATUS_NAMES = ['unknown', 'success', 'failure', 'running'];
 
 /**
  * Loads one run directory (its own event files, not subdirectories) like TensorBoard's EventAccumulator: files in
- * name order, events in file order; a SessionLog START at step s drops what came before with step >= s.
+ * name order, events in file order; a SessionLog START at step s drops what came before with step >= s. Throws
+ * LogdirError when `dir` is missing or not a directory.
  */
 export async function loadRun(dir: string, name = dir): Promise<RunData> {
-  const entries = await readdir(dir, { withFileTypes: true });
+  const entries = await listDirectory(dir, 'run directory');
   const files = entries
     .filter((e) => e.isFile() && isEventFile(e.name))
     .map((e) => join(dir, e.name))
@@ -162,6 +174,7 @@ export async function loadRun(dir: string, name = dir): Promise<RunData> {
     meshes: {},
     tagInfo: {},
     tensors: {},
+    embeddings: [],
     issues: [],
     purged: 0,
   };
@@ -171,21 +184,21 @@ export async function loadRun(dir: string, name = dir): Promise<RunData> {
     if (contents.issue) run.issues.push(contents.issue);
     for (const ev of contents.events) addEvent(run, ev, pluginOf);
   }
+  if (entries.some((e) => e.isFile() && e.name === PROJECTOR_CONFIG)) {
+    const { embeddings, issue } = await readProjectorConfig(join(dir, PROJECTOR_CONFIG));
+    run.embeddings = embeddings;
+    if (issue) run.issues.push(issue);
+  }
   return run;
 }
 
-/** Every run under a logdir: each directory holding event files, named by its path relative to the logdir. */
+/**
+ * Every run under a logdir (see listRuns: each directory holding event files or a projector_config.pbtxt), named
+ * by its path relative to the logdir. Throws LogdirError when the logdir is missing or not a directory.
+ */
 export async function loadLogdir(logdir: string): Promise<RunData[]> {
-  const dirs: string[] = [];
-  const walk = async (dir: string): Promise<void> => {
-    const entries = await readdir(dir, { withFileTypes: true });
-    if (entries.some((e) => e.isFile() && isEventFile(e.name))) dirs.push(dir);
-    for (const e of entries) if (e.isDirectory()) await walk(join(dir, e.name));
-  };
-  await walk(logdir);
-  dirs.sort();
   const runs: RunData[] = [];
-  for (const dir of dirs) runs.push(await loadRun(dir, relative(logdir, dir).split(sep).join('/') || '.'));
+  for (const { dir, name } of await listRuns(logdir)) runs.push(await loadRun(dir, name));
   return runs;
 }
 
@@ -279,7 +292,7 @@ function addValue(
   if (name === 'mesh') return addMesh(run, v.metadata?.pluginData?.content ?? plugin?.content, t, at);
   if (name === 'custom_scalars') {
     const bytes = t.stringVal?.[0];
-    if (bytes) run.customScalarsLayout = decodeMessage(pb.Layout, bytes);
+    if (bytes) run.customScalarsLayout = decodeMessage<LayoutProto>(pb.Layout, bytes);
     return;
   }
   let slot = run.tensors[tag];

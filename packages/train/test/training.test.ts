@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nn, optim, tf, useBackend } from '@trainkit/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   CliError,
   changedSettings,
@@ -346,5 +346,96 @@ describe('training run scaffolding', () => {
     expect(await runTrainingCli(program, ['eval'])).toBe(0);
     expect(await runTrainingCli(program, ['x'], { command: 'pnpm start --' })).toBe(130);
     expect(calls).toEqual(['eval', 'train x pnpm start --']);
+  });
+
+  it("runTrainingCli prints a start script's notice only when it trains or evaluates: --help comes first and alone", async () => {
+    let out = '';
+    let err = '';
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      err += String(chunk);
+      return true;
+    });
+    const program = {
+      name: 'tiny',
+      help: 'usage: tiny\n',
+      parse: (argv: readonly string[]) => {
+        if (argv.includes('--bad')) throw new UsageError('unknown flag --bad');
+        return {
+          config: argv.includes('eval') ? { evalOnly: 'ckpt' } : {},
+          explicit: new Set<string>(),
+          help: argv.includes('--help'),
+        };
+      },
+      evaluateOnly: async () => process.stdout.write('evaluated\n'),
+      train: async () => {
+        process.stdout.write('trained\n');
+        return { exitCode: 0 };
+      },
+    };
+    const options = { notice: 'pnpm start: training on the sample' };
+    const outputs: [number, string, string][] = [];
+    try {
+      for (const argv of [['--help'], ['--bad'], [], ['eval']]) {
+        [out, err] = ['', ''];
+        const code = await runTrainingCli(program, argv, options);
+        outputs.push([code, out, err]);
+      }
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+    expect(outputs).toEqual([
+      [0, 'usage: tiny\n', ''],
+      [2, '', 'tiny: unknown flag --bad\nRun tiny --help for the flags.\n'],
+      [0, 'pnpm start: training on the sample\ntrained\n', ''],
+      [0, 'pnpm start: training on the sample\nevaluated\n', ''],
+    ]);
+  });
+
+  it('--version prints the program version (exit 0); a program without one calls it an unknown flag (exit 2)', async () => {
+    expect(parseFlags(['--version'], SPECS).version).toBe(true);
+    expect(parseFlags([], SPECS).version).toBe(false);
+    expect(formatHelp(SPECS, { program: 'train', version: '1.2.3' })).toContain('  --version');
+    expect(formatHelp(SPECS, { program: 'train' })).not.toContain('--version');
+    let out = '';
+    let err = '';
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
+      out += String(chunk);
+      return true;
+    });
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
+      err += String(chunk);
+      return true;
+    });
+    const program = (version?: string) => ({
+      name: 'tiny',
+      help: 'usage: tiny\n',
+      ...(version ? { version } : {}),
+      parse: (argv: readonly string[]) => ({
+        config: {},
+        explicit: new Set<string>(),
+        help: false,
+        version: argv.includes('--version'),
+      }),
+      evaluateOnly: async () => {},
+      train: async () => ({ exitCode: 1 }),
+    });
+    const codes: number[] = [];
+    try {
+      codes.push(await runTrainingCli(program('1.2.3'), ['--version']));
+      codes.push(await runTrainingCli(program(), ['--version']));
+    } finally {
+      stdout.mockRestore();
+      stderr.mockRestore();
+    }
+    expect([codes, out, err]).toEqual([
+      [0, 2],
+      '1.2.3\n',
+      'tiny: unknown flag --version\nRun tiny --help for the flags.\n',
+    ]);
   });
 });

@@ -34,6 +34,8 @@ export interface ParsedFlags<S extends FlagSpecs> {
   explicit: Set<keyof S & string>;
   /** --help was given: print helpText and exit 0 */
   help: boolean;
+  /** --version was given: print the program's version and exit 0 */
+  version: boolean;
   /** the config file read, if any */
   configFile: string | undefined;
 }
@@ -154,6 +156,7 @@ export function parseFlags<S extends FlagSpecs>(argv: readonly string[], specs: 
   const keys = Object.keys(specs) as (keyof S & string)[];
   const options: Record<string, { type: 'string' | 'boolean'; short?: string }> = {
     help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean' },
     config: { type: 'string' },
   };
   for (const key of keys) {
@@ -228,7 +231,13 @@ export function parseFlags<S extends FlagSpecs>(argv: readonly string[], specs: 
     values[key] = coerce(spec, flag, raw, `--${flag}`);
     explicit.add(key);
   }
-  return { values: values as FlagValues<S>, explicit, help: cli.help === true, configFile };
+  return {
+    values: values as FlagValues<S>,
+    explicit,
+    help: cli.help === true,
+    version: cli.version === true,
+    configFile,
+  };
 }
 
 export interface HelpOptions {
@@ -238,6 +247,8 @@ export interface HelpOptions {
   description?: string;
   /** examples or notes printed last */
   epilog?: string;
+  /** the program's version: --version is listed (and prints it) */
+  version?: string;
   /** line width the flag descriptions are wrapped to (default 110) */
   columns?: number;
 }
@@ -280,6 +291,7 @@ export function formatHelp(specs: FlagSpecs, options: HelpOptions): string {
     'read flag values from a JSON object ({"epochs": 5, "batchSize": 32}); flags given here win',
   ]);
   rows.push(['-h, --help', 'show this help and exit']);
+  if (options.version !== undefined) rows.push(['--version', 'print the version and exit']);
   const width = Math.min(34, Math.max(...rows.map(([l]) => l.length)) + 2);
   const indent = ' '.repeat(width + 2);
   const lines = rows.map(([l, r]) => {

@@ -1,10 +1,13 @@
 import { describeCliError } from './cli-errors.js';
+import { UsageError } from './flags.js';
 
-export interface CliProgram<P extends { help: boolean }> {
+export interface CliProgram<P extends { help: boolean; version?: boolean }> {
   /** the command's name, prefixed to every error message */
   name: string;
   /** the --help text */
   help: string;
+  /** what --version prints (the package's version); without it --version is a usage error */
+  version?: string;
   /** argv → parsed flags; throws UsageError */
   parse(argv: readonly string[]): P;
   /** does the work and returns the exit code */
@@ -12,10 +15,10 @@ export interface CliProgram<P extends { help: boolean }> {
 }
 
 /**
- * The outer shell of a training CLI: parse the flags, print --help, run, and turn errors into a message on stderr
- * and an exit code (2 for usage errors, 1 for failures) instead of an unhandled rejection.
+ * The outer shell of a training CLI: parse the flags, print --help or --version, run, and turn errors into a message
+ * on stderr and an exit code (2 for usage errors, 1 for failures) instead of an unhandled rejection.
  */
-export async function runCli<P extends { help: boolean }>(
+export async function runCli<P extends { help: boolean; version?: boolean }>(
   program: CliProgram<P>,
   argv: readonly string[],
 ): Promise<number> {
@@ -23,6 +26,11 @@ export async function runCli<P extends { help: boolean }>(
     const parsed = program.parse(argv);
     if (parsed.help) {
       process.stdout.write(program.help);
+      return 0;
+    }
+    if (parsed.version) {
+      if (program.version === undefined) throw new UsageError('unknown flag --version');
+      process.stdout.write(`${program.version}\n`);
       return 0;
     }
     return await program.run(parsed);

@@ -6,6 +6,8 @@ export interface ParsedTrainingArgs<C extends { evalOnly?: string | undefined },
   /** flags the user set, which win over a resumed checkpoint's config */
   explicit: Set<F>;
   help: boolean;
+  /** --version was given */
+  version?: boolean;
 }
 
 /** The parts of a training program that its command line dispatches to. */
@@ -14,6 +16,8 @@ export interface TrainingProgram<C extends { evalOnly?: string | undefined }, F>
   name: string;
   /** the --help text */
   help: string;
+  /** what --version prints: the program's package version */
+  version?: string;
   parse(argv: readonly string[]): ParsedTrainingArgs<C, F>;
   /** --eval-only CKPT: evaluate a checkpoint instead of training */
   evaluateOnly(config: C): Promise<unknown>;
@@ -23,6 +27,11 @@ export interface TrainingProgram<C extends { evalOnly?: string | undefined }, F>
 export interface TrainingCliOptions {
   /** how the user runs this command, for the hints it prints (default: the program's name; start scripts pass theirs) */
   command?: string;
+  /**
+   * A line printed before the program trains or evaluates, e.g. which data a start script chose for the user. Not
+   * printed for --help (the help comes first and alone) nor for a usage error.
+   */
+  notice?: string;
 }
 
 /**
@@ -38,8 +47,10 @@ export function runTrainingCli<C extends { evalOnly?: string | undefined }, F>(
     {
       name: program.name,
       help: program.help,
+      version: program.version,
       parse: program.parse,
       run: async ({ config, explicit }) => {
+        if (options.notice !== undefined) process.stdout.write(`${options.notice}\n`);
         if (config.evalOnly !== undefined) {
           await program.evaluateOnly(config);
           return 0;

@@ -12,6 +12,8 @@ export interface TrainingCommandOptions<S extends FlagSpecs> {
   program: string;
   /** what it does, one paragraph */
   description: string;
+  /** the program's version (its package.json's), listed as --version in the help */
+  version?: string;
   /** command lines shown under "Examples:" */
   examples: readonly string[];
   /** lines of the program's own notes, before the ones every training program shares (Ctrl-C, exit codes) */
@@ -41,6 +43,7 @@ const SHARED_NOTES = [
 export function trainingCommand<const S extends FlagSpecs>({
   program,
   description,
+  version,
   examples,
   notes = [],
   defaults,
@@ -54,16 +57,17 @@ export function trainingCommand<const S extends FlagSpecs>({
   const help = formatHelp(flags, {
     program,
     description,
+    version,
     epilog: ['Examples:', ...examples.map((e) => `  ${e}`), '', ...notes, ...SHARED_NOTES].join('\n'),
   });
   const parseArgs = (argv: readonly string[]): ParsedTrainingArgs<C, keyof C> => {
-    const { values, explicit, help: wantsHelp } = parseFlags(argv, flags);
+    const { values, explicit, help: wantsHelp, version: wantsVersion } = parseFlags(argv, flags);
     const config = values as C;
-    if (!wantsHelp) {
+    if (!wantsHelp && !wantsVersion) {
       checkTrainingFlags(config);
       check?.(config, explicit as ReadonlySet<keyof C>);
     }
-    return { config, explicit: explicit as Set<keyof C>, help: wantsHelp };
+    return { config, explicit: explicit as Set<keyof C>, help: wantsHelp, version: wantsVersion };
   };
   return { flags, help, parseArgs };
 }

@@ -12,7 +12,7 @@ import {
 } from '@trainkit/core';
 import { Timer, throughput } from '@trainkit/metrics';
 import { SummaryWriter } from '@trainkit/tensorboard';
-import { type Figure, type ProgressBar, type ProgressStream, progress } from '@trainkit/viz';
+import { type Figure, type PngOptions, type ProgressBar, type ProgressStream, progress } from '@trainkit/viz';
 import { explainFailure } from '../cli/cli-errors.js';
 import { epochLine, snakeCase } from './epoch-line.js';
 import { type InterruptGuard, onInterrupt } from './interrupt.js';
@@ -440,13 +440,13 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
   /**
    * Writes a figure as `runDir/<name>.png` and logs the same picture to TensorBoard's Images tab as `report/<name>`
    * at the current step (what PyTorch's add_figure does for matplotlib). Rendered once: the file and the event hold
-   * the same PNG bytes. Returns the file's path.
+   * the same PNG bytes, at the figure's size unless `png.scale` says otherwise. Returns the file's path.
    */
-  async saveFigure(figure: Figure, name: string): Promise<string> {
-    const png = figure.toPNG({ scale: 1.5 });
+  async saveFigure(figure: Figure, name: string, png: PngOptions = {}): Promise<string> {
+    const bytes = figure.toPNG(png);
     const path = join(this.runDir, `${name}.png`);
-    await writeFileAtomic(path, [png]);
-    this.writer.addFigure(`report/${name}`, png, this.state.step);
+    await writeFileAtomic(path, [bytes]);
+    this.writer.addFigure(`report/${name}`, bytes, this.state.step);
     return path;
   }
 

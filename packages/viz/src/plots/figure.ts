@@ -5,7 +5,10 @@ import { encodePng } from '@trainkit/tensorboard';
 import { FONT_FAMILY, fontFiles } from './font.js';
 
 export interface PngOptions {
-  /** Pixel density: the PNG is width·scale × height·scale pixels (default 1.5). */
+  /**
+   * Pixels per SVG unit: the PNG is width·scale × height·scale pixels. Default 1: the size the plot was asked for
+   * (its `width`/`height` options), as matplotlib's figure is figsize × dpi pixels; 2 for a high-density screen.
+   */
   scale?: number;
 }
 
@@ -27,9 +30,12 @@ export class Figure {
   }
 
   toPNG(options: PngOptions = {}): Uint8Array {
-    const scale = options.scale ?? 1.5;
+    const scale = options.scale ?? 1;
+    if (!(scale > 0 && Number.isFinite(scale))) {
+      throw new RangeError(`Figure.toPNG: scale should be a positive number, got ${scale}`);
+    }
     const resvg = new Resvg(this.svg, {
-      fitTo: { mode: 'width', value: Math.round(this.width * scale) },
+      fitTo: { mode: 'zoom', value: scale },
       font: {
         loadSystemFonts: false,
         fontFiles: fontFiles(),

@@ -49,7 +49,8 @@ export function scatterPlot(points: Tensor | readonly (readonly number[])[], opt
   const classes = labels ? [...new Set(labels)].sort((a, b) => a - b) : [];
   const names = classes.map((c) => options.classNames?.[c] ?? String(c));
   const legendW = classes.length ? 30 + Math.max(...names.map((n) => textWidth(n, fs))) : 0;
-  const width = options.width ?? 560 + legendW;
+  // whole pixels: the PNG is this size (a fractional width would round up)
+  const width = options.width ?? Math.ceil(560 + legendW);
   const height = options.height ?? 440;
   const xs = pts.map((p) => p[0]).filter(Number.isFinite);
   const ys = pts.map((p) => p[1]).filter(Number.isFinite);
