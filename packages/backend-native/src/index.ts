@@ -1,3 +1,9 @@
+/**
+ * trainkit's optional native backend: tfjs's cpu data model with oneDNN kernels for the hot ops, built with node-gyp
+ * where libdnnl-dev is installed. Core finds it at run time.
+ *
+ * @module @trainkit/backend-native
+ */
 export {
   type ConvParams,
   NATIVE_BUILD_COMMAND,

@@ -1,3 +1,9 @@
+/**
+ * trainkit's wasm backend: tfjs-backend-wasm with its binaries read offline, XNNPACK threads in Node, and the
+ * gradient and optimizer kernels tfjs-backend-wasm lacks. Core finds it at run time.
+ *
+ * @module @trainkit/backend-wasm
+ */
 export {
   registeredWasmKernels,
   registerWasmKernels,

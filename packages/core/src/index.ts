@@ -1,3 +1,9 @@
+/**
+ * PyTorch's nn, optim and state dicts on TensorFlow.js: backend selection, modules and layers, losses, optimizers and
+ * schedulers, autograd helpers, safetensors and checkpoints.
+ *
+ * @module @trainkit/core
+ */
 export * from './autograd/index.js';
 export * from './backend/index.js';
 export * as F from './nn/functional/index.js';

@@ -1,3 +1,9 @@
+/**
+ * PyTorch's torch.utils.data and the torchvision datasets and transforms that training scripts use: Dataset,
+ * DataLoader, samplers, transforms, MNIST, CIFAR-10, ImageFolder.
+ *
+ * @module @trainkit/data
+ */
 export { type Collated, defaultCollate } from './collate.js';
 export { ConcatDataset } from './concat-dataset.js';
 export { DataLoader, type DataLoaderOptions } from './data-loader.js';

@@ -1,3 +1,9 @@
+/**
+ * d2l's Accumulator, accuracy and Timer, a whole-loader evaluate, an sklearn-compatible ConfusionMatrix and the
+ * most-incorrect predictions.
+ *
+ * @module @trainkit/metrics
+ */
 export { Accumulator } from './accumulator.js';
 export { accuracy, accuracyRate, topKAccuracy } from './accuracy.js';
 export {

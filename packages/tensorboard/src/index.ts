@@ -1,3 +1,9 @@
+/**
+ * PyTorch's SummaryWriter for Node.js: TensorBoard event files, a reader for them, and the record-level building
+ * blocks. Depends on no other trainkit package.
+ *
+ * @module @trainkit/tensorboard
+ */
 export { crc32c, maskCrc, maskedCrc32c, unmaskCrc } from './crc32c.js';
 export { EventFileWriter, type EventFileWriterOptions } from './event-file-writer.js';
 export { type EventFileContents, parseEventFile, readEvents } from './event-reader.js';

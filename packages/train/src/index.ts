@@ -1,3 +1,9 @@
+/**
+ * TrainingRun (run directory, logs, checkpoints, exact resume, Ctrl-C, manifest) around your own training loop, and
+ * the command-line conventions trainkit's programs share.
+ *
+ * @module @trainkit/train
+ */
 export { CliError, describeCliError, explainFailure } from './cli/cli-errors.js';
 export {
   type FlagSpec,

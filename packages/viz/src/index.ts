@@ -1,3 +1,9 @@
+/**
+ * torchinfo-style summary, tqdm-style progress bars, weight views and headless plots (d2l's Animator and friends)
+ * rendered to PNG.
+ *
+ * @module @trainkit/viz
+ */
 export { Animator, type AnimatorOptions, type AnimatorValues } from './plots/animator.js';
 export type { ColormapName } from './plots/colors.js';
 export {

@@ -1,3 +1,10 @@
+/**
+ * trainkit's own tfjs ops (fused convolution and linear with bias, cross-entropy, batch norm, optimizer updates),
+ * each with its gradient and reference cpu kernel, for the backend packages to register; not re-exported by the root
+ * entry.
+ *
+ * @module @trainkit/core/kernels
+ */
 export {
   ADAM_UPDATE,
   type AdamUpdateAttrs,

@@ -274,8 +274,11 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
   /**
    * Runs the program's loop and everything around it: the manifest at each milestone, the graph, the Ctrl-C
    * handler, and at the end the writer closed and the model and optimizer freed, whatever happened. The loop's
-   * return value (a report, test scores …) goes into the manifest of a completed run and into the result.
+   * return value (a report, test scores …) goes into the manifest of a completed run and into the result; a loop
+   * that returns nothing is fine.
    */
+  fit<R extends object>(loop: () => Promise<R | undefined>): Promise<TrainingResult<C, R, M>>;
+  fit(loop: () => Promise<void>): Promise<TrainingResult<C, object, M>>;
   async fit<R extends object>(loop: () => Promise<R | undefined>): Promise<TrainingResult<C, R, M>> {
     const { model, optimizer, writer, checkpoints, graphInput } = this.#handles();
     const state = this.state;
