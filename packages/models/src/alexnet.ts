@@ -22,27 +22,27 @@ export class AlexNet extends nn.Module {
     const p = options.dropout ?? 0.5;
     this.features = new nn.Sequential(
       new nn.Conv2d(3, 64, 11, { stride: 4, padding: 2 }),
-      new nn.ReLU(),
+      new nn.ReLU({ inplace: true }),
       new nn.MaxPool2d(3, 2),
       new nn.Conv2d(64, 192, 5, { padding: 2 }),
-      new nn.ReLU(),
+      new nn.ReLU({ inplace: true }),
       new nn.MaxPool2d(3, 2),
       new nn.Conv2d(192, 384, 3, { padding: 1 }),
-      new nn.ReLU(),
+      new nn.ReLU({ inplace: true }),
       new nn.Conv2d(384, 256, 3, { padding: 1 }),
-      new nn.ReLU(),
+      new nn.ReLU({ inplace: true }),
       new nn.Conv2d(256, 256, 3, { padding: 1 }),
-      new nn.ReLU(),
+      new nn.ReLU({ inplace: true }),
       new nn.MaxPool2d(3, 2),
     );
     this.avgpool = new nn.AdaptiveAvgPool2d([6, 6]);
     this.classifier = new nn.Sequential(
       new nn.Dropout(p),
       new nn.Linear(256 * 6 * 6, 4096),
-      new nn.ReLU(),
+      new nn.ReLU({ inplace: true }),
       new nn.Dropout(p),
       new nn.Linear(4096, 4096),
-      new nn.ReLU(),
+      new nn.ReLU({ inplace: true }),
       new nn.Linear(4096, numClasses),
     );
   }

@@ -21,7 +21,7 @@ export class BasicBlock extends nn.Module {
     this.stride = options.stride ?? 1;
     this.conv1 = conv3x3(inPlanes, planes, this.stride);
     this.bn1 = new nn.BatchNorm2d(planes);
-    this.relu = new nn.ReLU();
+    this.relu = new nn.ReLU({ inplace: true });
     this.conv2 = conv3x3(planes, planes);
     this.bn2 = new nn.BatchNorm2d(planes);
     this.downsample = options.downsample ?? null;

@@ -28,7 +28,7 @@ export class Bottleneck extends nn.Module {
     this.bn2 = new nn.BatchNorm2d(planes);
     this.conv3 = conv1x1(planes, planes * Bottleneck.expansion);
     this.bn3 = new nn.BatchNorm2d(planes * Bottleneck.expansion);
-    this.relu = new nn.ReLU();
+    this.relu = new nn.ReLU({ inplace: true });
     this.downsample = options.downsample ?? null;
   }
 

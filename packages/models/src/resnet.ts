@@ -43,7 +43,7 @@ export class ResNet extends nn.Module {
     const numClasses = numClassesOf('ResNet', options, 1000);
     this.conv1 = new nn.Conv2d(3, this.#inPlanes, 7, { stride: 2, padding: 3, bias: false });
     this.bn1 = new nn.BatchNorm2d(this.#inPlanes);
-    this.relu = new nn.ReLU();
+    this.relu = new nn.ReLU({ inplace: true });
     this.maxpool = new nn.MaxPool2d(3, { stride: 2, padding: 1 });
     this.layer1 = this.#makeLayer(block, 64, layers[0]);
     this.layer2 = this.#makeLayer(block, 128, layers[1], 2);

@@ -1,5 +1,6 @@
 import { F, nn, type tf } from '@trainkit/core';
 import { type ClassifierOptions, numClassesOf } from './classifier-options.js';
+import { initVGGWeights } from './vgg-init.js';
 
 /** torchvision's configurations "A", "B", "D", "E": the output channels of each 3×3 convolution, 'M' a 2×2 max pool. */
 const CONFIGS = {
@@ -38,33 +39,18 @@ export class VGG extends nn.Module {
     this.avgpool = new nn.AdaptiveAvgPool2d([7, 7]);
     this.classifier = new nn.Sequential(
       new nn.Linear(512 * 7 * 7, 4096),
-      new nn.ReLU(),
+      new nn.ReLU({ inplace: true }),
       new nn.Dropout(p),
       new nn.Linear(4096, 4096),
-      new nn.ReLU(),
+      new nn.ReLU({ inplace: true }),
       new nn.Dropout(p),
       new nn.Linear(4096, numClassesOf('VGG', options, 1000)),
     );
-    if (options.initWeights ?? true) this.#initWeights();
+    if (options.initWeights ?? true) initVGGWeights(this);
   }
 
   forward(x: tf.Tensor): tf.Tensor {
     return this.classifier.call(F.flatten(this.avgpool.call(this.features.call(x)), 1));
-  }
-
-  #initWeights(): void {
-    for (const m of this.modules()) {
-      if (m instanceof nn.Conv2d) {
-        nn.init.kaimingNormal_(m.weight, { mode: 'fan_out', nonlinearity: 'relu' });
-        if (m.bias) nn.init.zeros_(m.bias);
-      } else if (m instanceof nn.BatchNorm2d) {
-        if (m.weight) nn.init.ones_(m.weight);
-        if (m.bias) nn.init.zeros_(m.bias);
-      } else if (m instanceof nn.Linear) {
-        nn.init.normal_(m.weight, 0, 0.01);
-        if (m.bias) nn.init.zeros_(m.bias);
-      }
-    }
   }
 }
 
@@ -79,7 +65,7 @@ function makeLayers(config: readonly (number | 'M')[], batchNorm: boolean): nn.S
     }
     layers.push(new nn.Conv2d(inChannels, v, 3, { padding: 1 }));
     if (batchNorm) layers.push(new nn.BatchNorm2d(v));
-    layers.push(new nn.ReLU());
+    layers.push(new nn.ReLU({ inplace: true }));
     inChannels = v;
   }
   return new nn.Sequential(...layers);

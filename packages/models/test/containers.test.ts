@@ -1,11 +1,12 @@
 import { nn, noGrad, tf, useBackend } from '@trainkit/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resnet18, vgg16 } from '../src/index.js';
-import { parameterCount, run, stateKeys } from './helpers/builders.js';
-import { formulaInput } from './helpers/formula-state.js';
+import { parameterCount, run, stateKeys, yieldToEventLoop } from './helpers/builders.js';
+import { formulaInput, formulaState } from './helpers/formula-state.js';
 import { modelsFixture } from './helpers/models-fixture.js';
 
 beforeAll(() => useBackend('cpu'));
+beforeEach(yieldToEventLoop);
 
 const fixture = (name: string) => modelsFixture.cases.models.find((c) => c.name === name)!;
 
@@ -22,7 +23,11 @@ function outputAndLayerOutput(model: nn.Module, layer: nn.Module, x: tf.Tensor):
 
 describe("the tutorial's edits of torchvision models", () => {
   it('vgg16.classifier.set(6, new nn.Linear(4096, 10)) replaces the head in forward, parameters() and stateDict()', () => {
-    const model = vgg16().eval();
+    // torchvision-shaped weights that are not all zero, without drawing 138 M initial ones first
+    const model = nn.utils.skipInit(() => vgg16()).eval();
+    const weights = formulaState(fixture('vgg16').keys);
+    model.loadStateDict(weights, { strict: true });
+    tf.dispose(Object.values(weights));
     const old = model.classifier.at(6) as nn.Linear;
     const head = new nn.Linear(4096, 10);
     model.classifier.set(6, head);

@@ -1,9 +1,11 @@
 import { nn, optim, tf, useBackend } from '@trainkit/core';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { resnet18 } from '../src/index.js';
+import { yieldToEventLoop } from './helpers/builders.js';
 import { formulaInput } from './helpers/formula-state.js';
 
 beforeAll(() => useBackend('cpu'));
+beforeEach(yieldToEventLoop);
 
 describe('freezing by name, as model.layer1.requires_grad_(False) in PyTorch', () => {
   it('a ResNet-18 with layer1–3 frozen trains only the stem, layer4 and fc: an SGD step leaves layer1–3 unchanged', () => {

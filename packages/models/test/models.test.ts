@@ -1,4 +1,4 @@
-import { tf, useBackend } from '@trainkit/core';
+import { nn, tf, useBackend } from '@trainkit/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILDERS, parameterCount, stateKeys } from './helpers/builders.js';
 import { modelsFixture } from './helpers/models-fixture.js';
@@ -13,13 +13,15 @@ describe(`the zoo has torchvision ${modelsFixture.cases.torchvision}'s parameter
   });
 
   for (const c of models) {
-    it(`${c.name}: ${c.count.toLocaleString('en')} parameters and ${c.keys.length} state-dict entries by default; numClasses ${c.other.numClasses} changes the head alone`, () => {
-      const model = BUILDERS[c.name]!(undefined);
+    it(`${c.name}: ${c.count.toLocaleString('en')} parameters and ${c.keys.length} state-dict entries by default; print(model)'s text; numClasses ${c.other.numClasses} changes the head alone`, () => {
+      // the structure alone is checked here, so no initial weights are drawn (20 s of CPU for a VGG)
+      const model = nn.utils.skipInit(() => BUILDERS[c.name]!(undefined));
       expect(parameterCount(model)).toBe(c.count);
       expect(stateKeys(model)).toEqual(c.keys);
+      expect(model.toString()).toBe(c.repr);
       model.dispose();
 
-      const other = BUILDERS[c.name]!(c.other.numClasses);
+      const other = nn.utils.skipInit(() => BUILDERS[c.name]!(c.other.numClasses));
       expect(parameterCount(other)).toBe(c.other.count);
       const shapes = new Map(c.keys.map(([k, shape]) => [k, shape]));
       const changed = stateKeys(other)

@@ -34,3 +34,12 @@ export function parameterCount(model: nn.Module): number {
 export function run(model: nn.Module, x: tf.Tensor): tf.Tensor | tf.Tensor[] {
   return (model.call as (...inputs: unknown[]) => tf.Tensor | tf.Tensor[]).call(model, x);
 }
+
+/**
+ * Resolves after one turn of the event loop. The forward passes are long synchronous computations; between tests
+ * this lets the worker answer vitest's RPC, which times out after 60 s without a turn ("Timeout calling
+ * onTaskUpdate") when tests run back to back on a loaded machine.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}

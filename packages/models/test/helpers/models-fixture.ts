@@ -8,6 +8,8 @@ export interface ModelCase {
   numClasses: number;
   count: number;
   keys: [string, number[], string][];
+  /** str(model), PyTorch's print(model) */
+  repr: string;
   other: { numClasses: number; count: number; changed: [string, number[]][] };
 }
 
