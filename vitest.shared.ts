@@ -13,6 +13,7 @@ export default defineConfig({
       '@trainkit/core': pkg('core'),
       '@trainkit/data': pkg('data'),
       '@trainkit/metrics': pkg('metrics'),
+      '@trainkit/models': pkg('models'),
       '@trainkit/tensorboard': pkg('tensorboard'),
       '@trainkit/test-models': pkg('test-models'),
       '@trainkit/viz': pkg('viz'),

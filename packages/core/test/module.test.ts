@@ -105,6 +105,22 @@ describe('Module', () => {
     expect(() => backward(() => net.call(x), net.parameters())).toThrow(/loss must be a scalar, got shape \[2, 1\]/);
   });
 
+  it('requiresGrad_(false) on a child freezes exactly its parameters, and an optimizer step leaves them unchanged', () => {
+    const net = new Net();
+    expect(net.body.requiresGrad_(false)).toBe(net.body); // returns the module, as requires_grad_ returns self
+    const frozen = net.namedParameters().filter(([, p]) => !p.requiresGrad);
+    expect(frozen.map(([name]) => name)).toEqual(['body.0.weight', 'body.0.bias', 'body.1.weight', 'body.1.bias']);
+    const before = net.namedParameters().map(([name, p]) => [name, Array.from(p.data.dataSync())] as const);
+    new PlainSGD(net.parameters(), 0.1).step(() => tf.sum(net.call(tf.ones([2, 4]))));
+    for (const [name, values] of before) {
+      const after = Array.from(net.stateDict()[name]!.dataSync());
+      if (name.startsWith('body.')) expect(after, name).toEqual(values);
+      else expect(after, name).not.toEqual(values);
+    }
+    net.requiresGrad_(); // the default flag is true, as requires_grad_()
+    expect(net.parameters().every((p) => p.requiresGrad)).toBe(true);
+  });
+
   it('steps an optimizer without leaking tensors', () => {
     const net = new Net();
     const opt = new PlainSGD(net.parameters(), 0.1);

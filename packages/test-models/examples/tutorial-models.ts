@@ -1,5 +1,5 @@
 import { nn, optim, tf } from '@trainkit/core';
-import { MLP, Tudui, tudui } from '@trainkit/test-models';
+import { MLP, Tudui, tudui } from '@trainkit/test-models'; // the same classes as '@trainkit/models' exports
 
 const cifar = new Tudui(); // state dict model.0.weight, …: the PyTorch tutorial's weights load into it
 const seq = tudui(); // the same layers as a bare nn.Sequential (0.weight, …), as the fixture scripts build it

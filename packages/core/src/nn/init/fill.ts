@@ -2,6 +2,7 @@ import { defaultGenerator } from '../../random/default-generator.js';
 import type { Generator } from '../../random/generator.js';
 import { tf } from '../../tf.js';
 import { Parameter } from '../parameter.js';
+import { initSkipped } from '../utils/skip-init.js';
 import { finiteArg, initOptions } from './init-args.js';
 
 /** What init functions fill in place: a Parameter's variable or a bare tf.Variable. */
@@ -43,6 +44,7 @@ export function shapeOf(target: InitTarget): number[] {
 /** Assigns draw(i) to every element in row-major order; the numbers come from JS so a Generator seeds them. */
 export function fillWith<T extends InitTarget>(target: T, draw: () => number): T {
   const v = variableOf(target);
+  if (initSkipped()) return target;
   const values = new Float32Array(v.size);
   for (let i = 0; i < values.length; i++) values[i] = draw();
   tf.tidy(() => v.assign(tf.tensor(values, v.shape, v.dtype)));
@@ -94,6 +96,7 @@ export function constant_<T extends InitTarget>(target: T, val: number | Constan
   const o = initOptions<ConstantOptions>('constant_', val, ['val']) ?? { val: val as number };
   const x = finiteArg('constant_', 'val', o.val);
   const v = variableOf(target);
+  if (initSkipped()) return target;
   tf.tidy(() => v.assign(tf.fill(v.shape, x, v.dtype)));
   return target;
 }

@@ -1,1 +1,2 @@
 export { type ClipGradNormOptions, clipGradNorm_, clipGradValue_ } from './clip-grad.js';
+export { skipInit } from './skip-init.js';

@@ -32,7 +32,18 @@ describe('MLP', () => {
     model.dispose();
   });
 
-  it('takes other input and output sizes', () => {
+  it('takes other input and output sizes, positionally as the tutorial or as options', () => {
+    const byOptions = new MLP({ inputDim: 12, numClasses: 3 });
+    expect(byOptions.namedParameters().map(([name, p]) => [name, p.data.shape])).toEqual([
+      ['input_fc.weight', [250, 12]],
+      ['input_fc.bias', [250]],
+      ['hidden_fc.weight', [100, 250]],
+      ['hidden_fc.bias', [100]],
+      ['output_fc.weight', [3, 100]],
+      ['output_fc.bias', [3]],
+    ]);
+    byOptions.dispose();
+    expect(() => new MLP({ inputDim: 0 })).toThrow('MLP: inputDim must be a positive integer, got 0');
     const model = new MLP(12, 3);
     const x = tf.zeros([2, 12]);
     const [logits, h2] = model.forward(x);

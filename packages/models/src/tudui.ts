@@ -1,11 +1,13 @@
 import { nn, type tf } from '@trainkit/core';
+import { type ClassifierOptions, numClassesOf } from './classifier-options.js';
 
 /**
  * The layers of the PyTorch tutorial's CIFAR-10 network as a bare `nn.Sequential` (parameter names `0.weight`, …),
  * the form the fixture scripts (tools/fixtures/cifar_steps.py) and the bench references build: [N, 3, 32, 32] →
- * [N, 10] logits.
+ * [N, numClasses] logits (10 by default).
  */
-export function tudui(): nn.Sequential {
+export function tudui(options: ClassifierOptions = {}): nn.Sequential {
+  const numClasses = numClassesOf('tudui', options, 10);
   return new nn.Sequential(
     new nn.Conv2d(3, 32, 5, { padding: 2 }),
     new nn.MaxPool2d(2),
@@ -15,7 +17,7 @@ export function tudui(): nn.Sequential {
     new nn.MaxPool2d(2),
     new nn.Flatten(),
     new nn.Linear(1024, 64),
-    new nn.Linear(64, 10),
+    new nn.Linear(64, numClasses),
   );
 }
 
@@ -26,7 +28,12 @@ export function tudui(): nn.Sequential {
  * are the tutorial's, so weights move to and from PyTorch with safetensors.
  */
 export class Tudui extends nn.Module {
-  readonly model: nn.Sequential = tudui();
+  model: nn.Sequential;
+
+  constructor(options: ClassifierOptions = {}) {
+    super();
+    this.model = tudui({ numClasses: numClassesOf('Tudui', options, 10) });
+  }
 
   forward(x: tf.Tensor): tf.Tensor {
     return this.model.call(x);
