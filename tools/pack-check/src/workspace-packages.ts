@@ -1,0 +1,55 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Manifest } from './manifest.js';
+
+export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
+
+export interface WorkspacePackage {
+  /** absolute path of the package directory */
+  dir: string;
+  /** relative to the repo root, e.g. packages/data */
+  path: string;
+  manifest: Manifest;
+}
+
+/** The workspace's packages, from the `dir/*` globs of pnpm-workspace.yaml. */
+export function workspacePackages(): WorkspacePackage[] {
+  const yaml = readFileSync(join(repoRoot, 'pnpm-workspace.yaml'), 'utf8');
+  const section = yaml.split(/^packages:\s*$/m)[1]?.split(/^\S/m)[0] ?? '';
+  const globs = [...section.matchAll(/^\s+-\s+['"]?([^'"\s]+)\/\*['"]?\s*$/gm)].map((m) => m[1]!);
+  if (globs.length === 0) throw new Error('pnpm-workspace.yaml: expected "packages:" with entries like "- packages/*"');
+  return globs.flatMap((group) =>
+    readdirSync(join(repoRoot, group))
+      .filter((name) => existsSync(join(repoRoot, group, name, 'package.json')))
+      .sort()
+      .map((name) => {
+        const dir = join(repoRoot, group, name);
+        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
+        return { dir, path: `${group}/${name}`, manifest };
+      }),
+  );
+}
+
+/** The packages that are published to npm: every workspace package that is not private. */
+export function publishablePackages(all = workspacePackages()): WorkspacePackage[] {
+  return all.filter((p) => !p.manifest.private);
+}
+
+/** The trainkit packages `name` needs at run time, transitively (not itself), in dependency order. */
+export function trainkitDependencyClosure(name: string, all = workspacePackages()): string[] {
+  const byName = new Map(all.map((p) => [p.manifest.name, p.manifest]));
+  const seen: string[] = [];
+  const visit = (n: string) => {
+    const m = byName.get(n);
+    if (!m) throw new Error(`${n} is not a workspace package`);
+    for (const dep of Object.keys({ ...m.dependencies, ...m.optionalDependencies })) {
+      if (byName.has(dep) && !seen.includes(dep)) {
+        visit(dep);
+        seen.push(dep);
+      }
+    }
+  };
+  visit(name);
+  return seen;
+}
