@@ -30,6 +30,7 @@ describe('publishable packages', () => {
       '@trainkit/core',
       '@trainkit/data',
       '@trainkit/metrics',
+      '@trainkit/models',
       '@trainkit/tensorboard',
       '@trainkit/train',
       '@trainkit/viz',
