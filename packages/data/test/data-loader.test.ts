@@ -214,9 +214,9 @@ describe('DataLoader prefetch', () => {
       expect(overlapped.loads[k + 1]!.start).toBeLessThan(overlapped.steps[k]!.end);
       expect(sequential.loads[k + 1]!.start).toBeGreaterThanOrEqual(sequential.steps[k]!.end);
     }
-    // timing, with generous margins: the sum would be 5 × (40 + 40) = 400 ms, the overlap 40 + 5 × 40 = 240 ms
+    // a lower bound only (5 × (40 + 40) ms): how much faster the overlap runs is the bench's business
+    // (tools/bench/src/dataloader-bench.ts), not a timed unit test's, which a loaded machine fails
     expect(sequential.wall).toBeGreaterThan(380);
-    expect(overlapped.wall).toBeLessThan(sequential.wall - 80);
   });
 });
 
