@@ -124,6 +124,24 @@ function rgbToHsvBytes(r: number, g: number, b: number): [number, number, number
 /** C's round(): half away from zero. */
 const cRound = (v: number) => Math.sign(v) * Math.round(Math.abs(v));
 
+/** (r, g, b) from the value v and the three ramps of HSV's sector ⌊6h⌋, as colorsys orders them. */
+function hsvSector(i: number, v: number, p: number, q: number, t: number): [number, number, number] {
+  switch (((i % 6) + 6) % 6) {
+    case 0:
+      return [v, t, p];
+    case 1:
+      return [q, v, p];
+    case 2:
+      return [p, v, t];
+    case 3:
+      return [p, q, v];
+    case 4:
+      return [t, p, v];
+    default:
+      return [v, p, q];
+  }
+}
+
 /** PIL's hsv2rgb. */
 function hsvToRgbBytes(h: number, s: number, v: number): [number, number, number] {
   if (s === 0) return [v, v, v];
@@ -134,16 +152,7 @@ function hsvToRgbBytes(h: number, s: number, v: number): [number, number, number
   const p = clip8(cRound(v * (1 - fs)));
   const q = clip8(cRound(v * (1 - fs * f)));
   const t = clip8(cRound(v * (1 - fs * (1 - f))));
-  return (
-    [
-      [v, t, p],
-      [q, v, p],
-      [p, v, t],
-      [p, q, v],
-      [t, p, v],
-      [v, p, q],
-    ] as const
-  )[i % 6]! as [number, number, number];
+  return hsvSector(i, v, p, q, t);
 }
 
 /** torchvision's _rgb2hsv / _hsv2rgb on floats, with the hue shifted by `shift` (mod 1). */
@@ -164,16 +173,7 @@ function shiftHueFloat(r: number, g: number, b: number, shift: number): [number,
   const p = clamp01(v * (1 - s));
   const q = clamp01(v * (1 - s * f));
   const t = clamp01(v * (1 - s * (1 - f)));
-  return (
-    [
-      [v, t, p],
-      [q, v, p],
-      [p, v, t],
-      [p, q, v],
-      [t, p, v],
-      [v, p, q],
-    ] as const
-  )[((i % 6) + 6) % 6]! as [number, number, number];
+  return hsvSector(i, v, p, q, t);
 }
 
 /**
