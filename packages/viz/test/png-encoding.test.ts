@@ -20,9 +20,9 @@ describe('Figure.toPNG', () => {
     );
     const png = fig.toPNG();
     const ours = decode(png);
-    // The same rendering through resvg's own encoder (what toPNG returned before).
+    // The same rendering through resvg's own encoder (what toPNG returned before), at toPNG's default scale 1.
     const rendered = new Resvg(fig.svg, {
-      fitTo: { mode: 'width', value: Math.round(fig.width * 1.5) },
+      fitTo: { mode: 'width', value: Math.round(fig.width) },
       font: {
         loadSystemFonts: false,
         fontFiles: fontFiles(),
