@@ -1,6 +1,6 @@
 // PNG sizes and encode times: `npx tsx tools/bench/src/png-bench.ts [--runs N]`, from the repository root.
-// For the images of packages/tensorboard/test/fixtures/png-sizes.json (CIFAR-10 cases need the sample at
-// ../shared/data/cifar-10-sample) it prints, against PIL's default save:
+// For the images of packages/tensorboard/test/fixtures/png-sizes.json (CIFAR-10 cases from the committed
+// samples/cifar-10-sample) it prints, against PIL's default save:
 //   1. per image: bytes of PIL, of encodePng, of the encoders it replaced (fast-png 8 as tensorboard used it:
 //      filter 0, zlib level 3; viz's own: filter 0, node:zlib defaults), and median encode times;
 //   2. the zlib settings encodePng could use after adaptive filtering (level × strategy × memLevel): total bytes

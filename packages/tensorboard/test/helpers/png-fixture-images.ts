@@ -1,8 +1,7 @@
 // The pixels of test/fixtures/png-sizes.json's cases, built from their recipes exactly as tools/fixtures/png_sizes.py
-// builds them (each case's sha256 is checked before use). CIFAR images come from the real CIFAR-10 sample: the one
-// committed in samples/cifar-10-sample where the repository has it, else ../shared/data/cifar-10-sample from the
-// repository root (TRAINKIT_CIFAR_SAMPLE overrides); both hold the official test batch's first records.
-import { existsSync, readFileSync } from 'node:fs';
+// builds them (each case's sha256 is checked before use). CIFAR images come from the real CIFAR-10 sample committed
+// in samples/cifar-10-sample (TRAINKIT_CIFAR_SAMPLE overrides): the official test batch's first records.
+import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decode } from 'fast-png';
@@ -10,12 +9,7 @@ import { decode } from 'fast-png';
 const here = dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = join(here, '..', 'fixtures');
 const repoRoot = resolve(here, '..', '..', '..', '..');
-export const CIFAR_SAMPLE =
-  process.env.TRAINKIT_CIFAR_SAMPLE ??
-  [join(repoRoot, 'samples', 'cifar-10-sample'), resolve(repoRoot, '..', 'shared', 'data', 'cifar-10-sample')].find(
-    (dir) => existsSync(join(dir, 'test_batch.bin')),
-  ) ??
-  resolve(repoRoot, '..', 'shared', 'data', 'cifar-10-sample');
+export const CIFAR_SAMPLE = process.env.TRAINKIT_CIFAR_SAMPLE ?? join(repoRoot, 'samples', 'cifar-10-sample');
 
 export type Recipe =
   | { kind: 'cifar'; start: number; count: number; cols: number; scale?: number; look: CifarLook }
