@@ -49,7 +49,7 @@ export interface ReportInputs {
  * TensorBoard's HParams tab.
  */
 export async function writeReport({ run, model, testDataloader, classes }: ReportInputs): Promise<ReportFiles> {
-  const { state, writer, log } = run;
+  const { state, log } = run;
   const { runDir, config, history } = state;
   const predictions = await getPredictions(model, testDataloader);
   const cm = new ConfusionMatrix(classes.length, { classNames: [...classes] }).update(
@@ -83,7 +83,7 @@ export async function writeReport({ run, model, testDataloader, classes }: Repor
   log(`\nper-class test accuracy:\n${table}`);
 
   const last = history.at(-1);
-  writer.addHparams(
+  run.addHparams(
     {
       optimizer: config.optimizer,
       lr: config.lr,

@@ -4,7 +4,7 @@ import { evaluate } from '@trainkit/metrics';
 import { type TrainingOptions, type TrainingResult, TrainingRun } from '@trainkit/train';
 import { summary } from '@trainkit/viz';
 import type { CifarMetric } from './checkpoints.js';
-import { type CifarConfig, type CifarFlag, makeOptimizer } from './config.js';
+import { CIFAR_FLAGS, type CifarConfig, type CifarFlag, makeOptimizer } from './config.js';
 import { loadCifar } from './data.js';
 import { Tudui } from './model.js';
 import { type ReportFiles, writeReport } from './report.js';
@@ -19,7 +19,13 @@ export type TrainResult = TrainingResult<CifarConfig, { report: ReportFiles }, C
  * epoch (resumable exactly, Ctrl-C included) and keeps best.safetensors. A report closes a completed run.
  */
 export async function train(flags: CifarConfig, options: TrainOptions = {}): Promise<TrainResult> {
-  const start = { app: 'cifar-train', config: flags, paths: ['dataDir', 'logDir'] as const, from: import.meta.url };
+  const start = {
+    app: 'cifar-train',
+    config: flags,
+    flags: CIFAR_FLAGS,
+    paths: ['dataDir', 'logDir'] as const,
+    from: import.meta.url,
+  };
   const run = await TrainingRun.start<CifarConfig, CifarMetric>(start, options);
   const { config } = run;
   const { train: trainData, test: testData } = await loadCifar(config, { augment: run.augmentGenerator, log: run.log });

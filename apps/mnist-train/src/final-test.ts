@@ -38,7 +38,7 @@ export async function finalTest(
   writer.addScalar('test_loss', test.loss, state.step);
   writer.addScalar('test_accuracy', test.accuracy, state.step);
   const analysis = await analyse({ run, model, testIterator, data });
-  writer.addHparams(
+  run.addHparams(
     {
       lr: config.lr,
       batch_size: config.batchSize,

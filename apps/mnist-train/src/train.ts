@@ -4,7 +4,7 @@ import { accuracy, evaluate } from '@trainkit/metrics';
 import { type TrainingOptions, type TrainingResult, TrainingRun } from '@trainkit/train';
 import { summary } from '@trainkit/viz';
 import type { MnistMetric } from './checkpoints.js';
-import type { MnistConfig, MnistFlag } from './config.js';
+import { MNIST_FLAGS, type MnistConfig, type MnistFlag } from './config.js';
 import { describeMnist, loadMnist } from './data.js';
 import { type FinalTest, finalTest } from './final-test.js';
 import { MLP } from './model.js';
@@ -19,7 +19,13 @@ export type TrainResult = TrainingResult<MnistConfig, FinalTest, MnistMetric>;
  * final-test.ts). The TrainingRun around the loop logs, checkpoints and resumes exactly, Ctrl-C included.
  */
 export async function train(flags: MnistConfig, options: TrainOptions = {}): Promise<TrainResult> {
-  const start = { app: 'mnist-train', config: flags, paths: ['logDir', 'dataDir'] as const, from: import.meta.url };
+  const start = {
+    app: 'mnist-train',
+    config: flags,
+    flags: MNIST_FLAGS,
+    paths: ['logDir', 'dataDir'] as const,
+    from: import.meta.url,
+  };
   const run = await TrainingRun.start<MnistConfig, MnistMetric>(start, options);
   const { config } = run;
   const data = await loadMnist(config, run.augmentGenerator);

@@ -5,7 +5,9 @@
  * @module @trainkit/train
  */
 export { CliError, describeCliError, explainFailure } from './cli/cli-errors.js';
+export { exitOnClosedPipe } from './cli/closed-pipe.js';
 export {
+  checkFlagValues,
   type FlagSpec,
   type FlagSpecs,
   type FlagValues,
@@ -74,6 +76,7 @@ export {
   type TrainingRunConfig,
 } from './run/training-run.js';
 export {
+  checkSavedState,
   disposeTraining,
   type EpochRecord,
   loadWeights,

@@ -100,6 +100,23 @@ function coerce(spec: FlagSpec, flag: string, raw: unknown, where: string): unkn
   throw new Error(`flag ${flag}: unknown type`);
 }
 
+/**
+ * Checks values that did not come from a command line (a checkpoint's saved config) against the flags' specs, with
+ * the command line's rules and messages: the first bad one throws a UsageError naming `where` and the key, e.g.
+ * `runs/x/epoch_2.safetensors: saved config "batchSize": expected an integer ≥ 1, got 0`. Keys without a spec and
+ * absent values are left alone (a config saved by another version of the program may have more or fewer).
+ */
+export function checkFlagValues(values: Record<string, unknown>, specs: FlagSpecs, where: string): void {
+  for (const [key, raw] of Object.entries(values)) {
+    const spec = Object.hasOwn(specs, key) ? specs[key] : undefined;
+    if (spec === undefined || raw === undefined || raw === null) continue;
+    // numbers only as numbers: a saved "0.01" string is as wrong as a saved -5
+    if ((spec.type === 'int' || spec.type === 'number') && typeof raw !== 'number')
+      throw new UsageError(`${where} "${key}": expected a number, got ${JSON.stringify(raw)}`);
+    coerce(spec, kebabCase(key), raw, `${where} "${key}"`);
+  }
+}
+
 function nearest(word: string, candidates: string[]): string | undefined {
   const distance = (a: string, b: string): number => {
     const row = Array.from({ length: b.length + 1 }, (_, j) => j);

@@ -1,4 +1,5 @@
 import { describeCliError } from './cli-errors.js';
+import { exitOnClosedPipe } from './closed-pipe.js';
 import { UsageError } from './flags.js';
 
 export interface CliProgram<P extends { help: boolean; version?: boolean }> {
@@ -16,12 +17,15 @@ export interface CliProgram<P extends { help: boolean; version?: boolean }> {
 
 /**
  * The outer shell of a training CLI: parse the flags, print --help or --version, run, and turn errors into a message
- * on stderr and an exit code (2 for usage errors, 1 for failures) instead of an unhandled rejection.
+ * on stderr and an exit code (2 for usage errors, 1 for failures) instead of an unhandled rejection. A reader that
+ * closes the output early (`cifar-train --help | head -1`) ends the program quietly with exit code 0.
  */
 export async function runCli<P extends { help: boolean; version?: boolean }>(
   program: CliProgram<P>,
   argv: readonly string[],
 ): Promise<number> {
+  // Installed for good, not removed when run() returns: the EPIPE of the last lines arrives after it did.
+  exitOnClosedPipe();
   try {
     const parsed = program.parse(argv);
     if (parsed.help) {

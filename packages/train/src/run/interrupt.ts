@@ -1,7 +1,7 @@
 import { constants } from 'node:os';
 
 export interface InterruptOptions {
-  /** signals that ask for a graceful stop (default SIGINT and SIGTERM) */
+  /** signals that ask for a graceful stop (default SIGINT, SIGTERM and SIGHUP) */
   signals?: NodeJS.Signals[];
   /** told once, on the first signal (default: a line on stderr explaining what happens next) */
   onRequest?: (signal: NodeJS.Signals) => void;
@@ -18,16 +18,23 @@ export class InterruptGuard {
   /** the signal received, once one was */
   signal: NodeJS.Signals | undefined;
   readonly #listeners = new Map<NodeJS.Signals, () => void>();
+  #muted: (() => void) | undefined;
 
   constructor(options: InterruptOptions = {}) {
-    const signals = options.signals ?? ['SIGINT', 'SIGTERM'];
+    // SIGHUP: the terminal was closed (or the ssh session dropped); Node's default would end the run unsaved.
+    const signals = options.signals ?? ['SIGINT', 'SIGTERM', 'SIGHUP'];
     const exit = options.exit ?? ((code: number) => process.exit(code));
     const onRequest =
       options.onRequest ??
       ((signal: NodeJS.Signals) => {
-        process.stderr.write(
-          `\n${signal} received: stopping after the current step, then saving a checkpoint and the logs (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once)\n`,
-        );
+        // After SIGHUP the terminal may be gone: a failed write must not stop the checkpoint from being saved.
+        try {
+          process.stderr.write(
+            `\n${signal} received: stopping after the current step, then saving a checkpoint and the logs (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again quits at once)\n`,
+          );
+        } catch {
+          // nobody to tell
+        }
       });
     for (const signal of signals) {
       const listener = () => {
@@ -36,6 +43,7 @@ export class InterruptGuard {
           return;
         }
         this.signal = signal;
+        if (signal === 'SIGHUP') this.#muted = muteOutput();
         onRequest(signal);
       };
       this.#listeners.set(signal, listener);
@@ -71,7 +79,23 @@ export class InterruptGuard {
   dispose(): void {
     for (const [signal, listener] of this.#listeners) process.off(signal, listener);
     this.#listeners.clear();
+    this.#muted?.();
+    this.#muted = undefined;
   }
+}
+
+/**
+ * After SIGHUP the terminal is gone and every write to it fails (EIO), each failure an 'error' event that would end
+ * the process before the checkpoint is saved: those errors are swallowed until dispose().
+ */
+function muteOutput(): () => void {
+  const ignore = () => {};
+  process.stdout.on('error', ignore);
+  process.stderr.on('error', ignore);
+  return () => {
+    process.stdout.off('error', ignore);
+    process.stderr.off('error', ignore);
+  };
 }
 
 /** Installs an InterruptGuard; call dispose() when the loop is over. */

@@ -14,6 +14,7 @@ import { Timer, throughput } from '@trainkit/metrics';
 import { SummaryWriter } from '@trainkit/tensorboard';
 import { type Figure, type PngOptions, type ProgressBar, type ProgressStream, progress } from '@trainkit/viz';
 import { explainFailure } from '../cli/cli-errors.js';
+import type { FlagSpecs } from '../cli/flags.js';
 import { epochLine, snakeCase } from './epoch-line.js';
 import { type InterruptGuard, onInterrupt } from './interrupt.js';
 import { divergedError, RunCheckpoints } from './run-checkpoints.js';
@@ -63,6 +64,8 @@ export interface StartOptions<C extends TrainingRunConfig> {
   paths?: readonly (keyof C)[];
   /** a file of the program (its `import.meta.url`): the manifest resolves package versions and git state from it */
   from: string | URL;
+  /** the program's flag specs: a --resume checkpoint's saved config is checked against them (default trainingFlags()) */
+  flags?: FlagSpecs;
 }
 
 export interface SetupOptions {
@@ -175,7 +178,7 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
    * merges its config with the flags the user set, then seeds the run.
    */
   static async start<C extends TrainingRunConfig, M extends string = string>(
-    { app, config: flags, paths = [], from }: StartOptions<C>,
+    { app, config: flags, paths = [], from, flags: specs }: StartOptions<C>,
     options: TrainingOptions<Extract<keyof C, string>> = {},
   ): Promise<TrainingRun<C, M>> {
     const log = options.log ?? ((line: string) => console.log(line));
@@ -184,7 +187,7 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
     const resumed =
       resumePath === undefined
         ? undefined
-        : await explainFailure('--resume', resumePath, () => readTrainingState<C, M>(resumePath, app));
+        : await explainFailure('--resume', resumePath, () => readTrainingState<C, M>(resumePath, app, specs));
     const config = resumed ? resumedConfig(resumed.config, flags, options.explicit ?? []) : { ...flags };
     for (const key of paths) {
       const value = config[key];
@@ -451,6 +454,19 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
     await writeFileAtomic(path, [bytes]);
     this.writer.addFigure(`report/${name}`, bytes, this.state.step);
     return path;
+  }
+
+  /**
+   * Logs the run's hyperparameters and final metrics for TensorBoard's HParams tab (the writer's addHparams), at
+   * the step after the last one: a run extended later with `--resume … --epochs N` purges the events after its
+   * checkpoint's step, these among them, and logs its own once it completes, so the tab and the `hparam/*` curves
+   * hold one entry per run rather than one per completion.
+   */
+  addHparams(
+    hparams: Parameters<SummaryWriter['addHparams']>[0],
+    metrics: Parameters<SummaryWriter['addHparams']>[1],
+  ): void {
+    this.writer.addHparams(hparams, metrics, { globalStep: this.state.step + 1 });
   }
 
   #handles(): Attached {

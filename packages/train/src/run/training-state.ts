@@ -1,5 +1,7 @@
 import type { nn, optim } from '@trainkit/core';
 import { loadCheckpoint, loadSafetensors, saveCheckpoint, tf } from '@trainkit/core';
+import { checkFlagValues, type FlagSpecs } from '../cli/flags.js';
+import { trainingFlags } from '../cli/training-flags.js';
 
 /**
  * Where a training run stands, as its checkpoints record it next to the model and optimizer: enough to continue
@@ -59,10 +61,15 @@ export async function saveTrainingState(
   await saveCheckpoint(path, { model, optimizer, epoch: state.epoch, step: state.step, rng: null, extra: state });
 }
 
-/** The state a checkpoint of program `app` records, without touching a model; throws for anything else. */
+/**
+ * The state a checkpoint of program `app` records, without touching a model; throws for anything else, and for a
+ * state no run could have saved: its config is checked against `flags` (the program's flag specs, default the
+ * shared trainingFlags()), its position and sums must be whole, finite numbers.
+ */
 export async function readTrainingState<C extends object, M extends string = string>(
   path: string,
   app: string,
+  flags: FlagSpecs = SHARED_FLAGS,
 ): Promise<RunState<C, M>> {
   const { extra } = await loadCheckpoint(path);
   const state = extra as Partial<RunState<C, M>> | undefined;
@@ -82,7 +89,40 @@ export async function readTrainingState<C extends object, M extends string = str
       `${path}: a ${app} checkpoint from before trainkit's TrainingRun (it has no running totals or history); start a new run, or evaluate it with --eval-only`,
     );
   }
+  checkSavedState(path, state, flags);
   return state as RunState<C, M>;
+}
+
+// The shared flags' specs, for checking saved configs; the defaults play no part in that.
+const SHARED_FLAGS: FlagSpecs = trainingFlags({ epochs: 1, batchSize: 1, lr: 1, logDir: '.', dataDir: '.' });
+
+/**
+ * Refuses a saved training state that no run could have written (a damaged or hand-edited checkpoint), naming the
+ * value at fault: a config value its flag would refuse (batch size 0, a negative learning rate), a position that
+ * is not a whole number ≥ 0, a running sum that is not a finite number. Resuming or evaluating such a checkpoint
+ * would otherwise go ahead without a word.
+ */
+export function checkSavedState(path: string, state: Partial<RunState>, flags: FlagSpecs = SHARED_FLAGS): void {
+  const fail = (detail: string) =>
+    new Error(`${path}: ${detail}; the checkpoint is damaged or was edited (resume from another one)`);
+  if (typeof state.config !== 'object' || state.config === null || Array.isArray(state.config))
+    throw fail(`its saved config is ${JSON.stringify(state.config)}, expected an object of flag values`);
+  try {
+    checkFlagValues(state.config as Record<string, unknown>, flags, 'saved config');
+  } catch (err) {
+    throw fail((err as Error).message);
+  }
+  for (const key of ['epoch', 'batch', 'step'] as const) {
+    const v = state[key];
+    if (!Number.isSafeInteger(v) || (v as number) < 0)
+      throw fail(`saved position "${key}": expected an integer ≥ 0, got ${JSON.stringify(v)}`);
+  }
+  const { running } = state;
+  const sums = running ? { loss: running.loss, count: running.count, ...running.totals } : undefined;
+  for (const [name, v] of Object.entries(sums ?? {})) {
+    if (typeof v !== 'number' || !Number.isFinite(v) || (name === 'count' && v < 0))
+      throw fail(`saved running sum "${name}": expected a finite number, got ${JSON.stringify(v)}`);
+  }
 }
 
 /** Frees the model's and the optimizer's tensors at the end of a run. */
@@ -99,6 +139,9 @@ export async function loadWeights(model: nn.Module, path: string): Promise<'chec
   const { tensors, metadata } = await loadSafetensors(path);
   tf.dispose(Object.values(tensors));
   if (metadata['trainkit.checkpoint'] !== undefined) {
+    // a training run's checkpoint is refused when its saved state is impossible, as --resume refuses it
+    const state = (await loadCheckpoint(path)).extra as Partial<RunState> | undefined;
+    if (typeof state === 'object' && state !== null && typeof state.app === 'string') checkSavedState(path, state);
     await loadCheckpoint(path, { model });
     return 'checkpoint';
   }
