@@ -316,7 +316,17 @@ export abstract class Module {
       const shape = t.kind === 'param' ? t.p.shape : t.m.getBuffer(t.name).shape;
       if (!tf.util.arraysEqual(shape, v.shape)) {
         mismatched.push(`  ${k}: expected shape ${formatShape(shape)}, got ${formatShape(v.shape)}`);
+        continue;
       }
+      const dtype = t.kind === 'param' ? 'float32' : t.m.getBuffer(t.name).dtype;
+      // integers or booleans where weights belong mean another tensor altogether, not a precision to convert from
+      if (dtype === 'float32' && v.dtype !== 'float32') {
+        mismatched.push(`  ${k}: expected floating-point values, got ${v.dtype}`);
+        continue;
+      }
+      const bad = v.dtype === 'float32' ? firstNonFinite(v) : -1;
+      // weights that are NaN or infinite come from a run that diverged: loading them only moves the failure on
+      if (bad >= 0) mismatched.push(`  ${k}: element ${bad} is ${v.dataSync()[bad]} (a diverged run's weights?)`);
     }
     const problems = [...mismatched];
     if (strict) {
@@ -370,4 +380,11 @@ export abstract class Module {
     for (const p of this.parameters()) p.dispose();
     for (const m of this.modules()) for (const [name] of m.ownBuffers()) m.#buffers.get(name)?.tensor?.dispose();
   }
+}
+
+/** The index of the first NaN or ±Infinity in a float tensor, or -1. */
+function firstNonFinite(t: tf.Tensor): number {
+  const values = t.dataSync();
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;
+  return -1;
 }

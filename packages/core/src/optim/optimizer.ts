@@ -151,6 +151,7 @@ export abstract class Optimizer<O extends BaseOptions> {
    */
   loadStateDict(sd: OptimizerStateDict): void {
     const name = `${this.constructor.name}.loadStateDict`;
+    checkStateDictLayout(sd, name);
     if (sd.param_groups.length !== this.paramGroups.length) {
       throw new Error(`${name}: expected ${this.paramGroups.length} parameter groups, got ${sd.param_groups.length}`);
     }
@@ -178,12 +179,33 @@ export abstract class Optimizer<O extends BaseOptions> {
             `${name}: state '${key}' of parameter ${k}: expected shape ${formatShape(p.shape)}, got ${formatShape(v.shape)}`,
           );
         }
+        const values = v instanceof tf.Tensor ? v.dataSync() : typeof v === 'number' ? [v] : [];
+        const bad = Array.prototype.findIndex.call(values, (x: number) => !Number.isFinite(x));
+        if (bad >= 0) throw new Error(`${name}: state '${key}' of parameter ${k}: element ${bad} is ${values[bad]}`);
       }
     }
+    // The saved options (a learning rate, a momentum) are checked as the constructor checks them, before any is set.
+    const groups = sd.param_groups.map((g, i) => {
+      const group = { ...this.paramGroups[i]! } as unknown as Record<string, unknown>;
+      for (const [k, v] of Object.entries(g)) {
+        if (k === 'params' || TORCH_ONLY_OPTIONS.has(k)) continue;
+        const key = camelCase(k);
+        const kind = typeof group[key];
+        if ((kind === 'number' || kind === 'boolean') && typeof v !== kind)
+          throw new Error(`${name}: parameter group ${i}: ${k}: expected a ${kind}, got ${JSON.stringify(v)}`);
+        group[key] = v;
+      }
+      try {
+        this.validate(group as unknown as ParamGroup<O>);
+        if (!Number.isFinite(group.lr)) throw new Error(`Invalid learning rate: ${group.lr}`);
+      } catch (err) {
+        throw new Error(`${name}: parameter group ${i}: ${(err as Error).message.replace(/^\w+: /, '')}`);
+      }
+      return group;
+    });
     this.#freeState();
-    sd.param_groups.forEach((g, i) => {
-      const group = this.paramGroups[i]! as unknown as Record<string, unknown>;
-      for (const [k, v] of Object.entries(g)) if (k !== 'params' && !TORCH_ONLY_OPTIONS.has(k)) group[camelCase(k)] = v;
+    groups.forEach((group, i) => {
+      Object.assign(this.paramGroups[i]!, group);
     });
     for (const [k, s] of Object.entries(sd.state)) {
       const copy: ParamState = {};
@@ -222,4 +244,26 @@ export abstract class Optimizer<O extends BaseOptions> {
     });
     return `${this.constructor.name} (${groups.join('')})`;
   }
+}
+
+/** The shape of a state dict as JSON or a caller may give it, checked before anything reads into it. */
+function checkStateDictLayout(sd: unknown, name: string): asserts sd is OptimizerStateDict {
+  const isObject = (x: unknown): x is Record<string, unknown> =>
+    typeof x === 'object' && x !== null && !Array.isArray(x);
+  if (!isObject(sd) || !isObject(sd.state) || !Array.isArray(sd.param_groups))
+    throw new Error(`${name}: expected { state: {…}, param_groups: […] }, got ${describe(sd)}`);
+  sd.param_groups.forEach((g: unknown, i) => {
+    if (!isObject(g) || !Array.isArray(g.params) || !g.params.every((p) => Number.isSafeInteger(p) && p >= 0))
+      throw new Error(`${name}: parameter group ${i} must be an object whose params are parameter indices`);
+  });
+  for (const [k, s] of Object.entries(sd.state)) {
+    if (!/^\d+$/.test(k) || !isObject(s))
+      throw new Error(`${name}: state '${k}' must be an object keyed by a parameter index, got ${describe(s)}`);
+  }
+}
+
+function describe(x: unknown): string {
+  if (Array.isArray(x)) return `an array of ${x.length}`;
+  if (typeof x === 'object' && x !== null) return `an object with keys ${Object.keys(x).join(', ') || '(none)'}`;
+  return JSON.stringify(x) ?? String(x);
 }

@@ -121,61 +121,97 @@ export async function loadCheckpoint(path: string, options: LoadCheckpointOption
     if (options.rng && metadata.rng === undefined)
       throw fail('the checkpoint holds no random state to restore the given generator from');
 
-    let model: LoadStateDictResult | null = null;
-    if (options.model) {
-      const sd = Object.fromEntries(modelTensors.map((k) => [k.slice('model.'.length), tensors[k]!]));
-      try {
-        model = options.model.loadStateDict(sd, { strict: options.strict ?? true });
-      } catch (err) {
-        throw fail((err as Error).message);
-      }
-    }
-    if (options.optimizer) {
-      const saved = json('optimizer') as {
-        state: Record<string, Record<string, unknown>>;
-        param_groups: OptimizerStateDict['param_groups'];
-      };
-      const state: OptimizerStateDict['state'] = {};
-      for (const [index, s] of Object.entries(saved.state)) {
-        const entry: ParamState = {};
-        for (const [key, v] of Object.entries(s)) {
-          const ref = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[TENSOR_REF] : undefined;
-          if (typeof ref === 'string') {
-            const t = tensors[ref];
-            if (!t)
-              throw fail(`optimizer state ${index}.${key} refers to tensor '${ref}', which the file does not hold`);
-            entry[key] = t;
-          } else {
-            entry[key] = v as number | null;
-          }
-        }
-        state[Number(index)] = entry;
-      }
-      try {
-        options.optimizer.loadStateDict({ state, param_groups: saved.param_groups });
-      } catch (err) {
-        throw fail((err as Error).message);
-      }
-    }
-    if (options.scheduler) {
-      try {
-        options.scheduler.loadStateDict(json('scheduler') as Record<string, unknown>);
-      } catch (err) {
-        throw fail((err as Error).message);
-      }
-    }
-    const rng = (json('rng') as GeneratorState | undefined) ?? null;
-    if (options.rng && rng) options.rng.setState(rng);
     const epoch = json('epoch');
     const step = json('step');
+    for (const [key, v] of [
+      ['epoch', epoch],
+      ['step', step],
+    ] as const) {
+      if (v !== undefined && v !== null && !(Number.isSafeInteger(v) && (v as number) >= 0))
+        throw fail(`metadata '${key}' must be an integer ≥ 0, got ${JSON.stringify(v)}`);
+    }
+
+    // Every piece of metadata is read and checked before anything changes, so that a bad one leaves model,
+    // optimizer and generator as they were.
+    const extra = json('extra');
+    const rng = (json('rng') as GeneratorState | undefined) ?? null;
+    if (rng !== null) {
+      const words = isRecord(rng) && Array.isArray(rng.mt) ? rng.mt.length : undefined;
+      if (words !== 624)
+        throw fail(
+          `metadata 'rng': expected 624 state words (a generator state), got ${words === undefined ? JSON.stringify(rng) : `${words} words`}`,
+        );
+    }
+    const optimizerState = options.optimizer ? readOptimizerState(json('optimizer'), tensors, fail) : undefined;
+    const schedulerState = options.scheduler ? json('scheduler') : undefined;
+
+    let model: LoadStateDictResult | null = null;
+    // the model's weights as they were, put back when a later part (the optimizer's options) is refused
+    const backup = options.model ? cloneStateDict(options.model) : undefined;
+    try {
+      if (options.model) {
+        const sd = Object.fromEntries(modelTensors.map((k) => [k.slice('model.'.length), tensors[k]!]));
+        try {
+          model = options.model.loadStateDict(sd, { strict: options.strict ?? true });
+        } catch (err) {
+          throw fail((err as Error).message);
+        }
+      }
+      try {
+        if (options.optimizer && optimizerState) options.optimizer.loadStateDict(optimizerState);
+        if (options.scheduler) options.scheduler.loadStateDict(schedulerState as Record<string, unknown>);
+      } catch (err) {
+        if (options.model && backup) options.model.loadStateDict(backup, { strict: false });
+        throw fail((err as Error).message);
+      }
+    } finally {
+      if (backup) tf.dispose(Object.values(backup));
+    }
+    if (options.rng && rng) options.rng.setState(rng);
     return {
       epoch: typeof epoch === 'number' ? epoch : null,
       step: typeof step === 'number' ? step : null,
       rng,
-      extra: json('extra'),
+      extra,
       model,
     };
   } finally {
     tf.dispose(Object.values(tensors));
   }
+}
+
+function isRecord(x: unknown): x is Record<string, unknown> {
+  return typeof x === 'object' && x !== null && !Array.isArray(x);
+}
+
+/** The optimizer's state dict from the checkpoint's JSON, its tensor references resolved to the file's tensors. */
+function readOptimizerState(
+  saved: unknown,
+  tensors: Record<string, tf.Tensor>,
+  fail: (detail: string) => Error,
+): OptimizerStateDict {
+  if (!isRecord(saved) || !isRecord(saved.state) || !Object.values(saved.state).every(isRecord))
+    throw fail("metadata 'optimizer' is not an optimizer state ({ state: {…}, param_groups: […] })");
+  const state: OptimizerStateDict['state'] = {};
+  for (const [index, s] of Object.entries(saved.state as Record<string, Record<string, unknown>>)) {
+    if (!/^\d+$/.test(index)) throw fail(`optimizer state '${index}' must be an object keyed by a parameter index`);
+    const entry: ParamState = {};
+    for (const [key, v] of Object.entries(s)) {
+      const ref = v !== null && typeof v === 'object' ? (v as Record<string, unknown>)[TENSOR_REF] : undefined;
+      if (typeof ref === 'string') {
+        const t = tensors[ref];
+        if (!t) throw fail(`optimizer state ${index}.${key} refers to tensor '${ref}', which the file does not hold`);
+        entry[key] = t;
+      } else {
+        entry[key] = v as number | null;
+      }
+    }
+    state[Number(index)] = entry;
+  }
+  return { state, param_groups: saved.param_groups as OptimizerStateDict['param_groups'] };
+}
+
+/** A copy of a module's state dict that outlives changes to the module. */
+function cloneStateDict(module: Module): Record<string, tf.Tensor> {
+  return Object.fromEntries(Object.entries(module.stateDict()).map(([k, t]) => [k, t.clone()]));
 }

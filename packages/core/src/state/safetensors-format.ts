@@ -136,15 +136,15 @@ export function parseRaw(
       continue;
     }
     const bad = (detail: string) => fail(detail, { tensor: name });
-    if (info === null || typeof info !== 'object')
+    if (info === null || typeof info !== 'object' || Array.isArray(info))
       throw bad(`expected {dtype, shape, data_offsets}, got ${JSON.stringify(info)}`);
     const { dtype, shape, data_offsets: offsets } = info as Record<string, unknown>;
     if (!isSafetensorsDtype(dtype))
-      throw bad(`unknown dtype ${JSON.stringify(dtype)} (expected one of ${SAFETENSORS_DTYPES.join(', ')})`);
+      throw bad(`unknown dtype ${shown(dtype)} (expected one of ${SAFETENSORS_DTYPES.join(', ')})`);
     if (!Array.isArray(shape) || !shape.every(isCount))
-      throw bad(`shape must be a list of non-negative integers, got ${JSON.stringify(shape)}`);
+      throw bad(`shape must be a list of non-negative integers, got ${shown(shape)}`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount)) {
-      throw bad(`data_offsets must be [begin, end] with non-negative integers, got ${JSON.stringify(offsets)}`);
+      throw bad(`data_offsets must be [begin, end] with non-negative integers, got ${shown(offsets)}`);
     }
     const [begin, end] = offsets as [number, number];
     if (end < begin) throw bad(`data_offsets [${begin}, ${end}] end before they begin`);
@@ -201,6 +201,11 @@ export function parseRaw(
     });
   }
   return { tensors, metadata };
+}
+
+/** A header value in an error message; a missing one as "none" (JSON has no undefined). */
+function shown(x: unknown): string {
+  return x === undefined ? 'none' : JSON.stringify(x);
 }
 
 function isCount(x: unknown): x is number {
