@@ -51,8 +51,12 @@ function trained() {
   return { model, optimizer };
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the campaign edits headers and metadata as free-form JSON
+type Json = any;
+type Header = Record<string, Json>;
+
 /** A safetensors file split into its header (parsed) and data section. */
-function split(bytes: Uint8Array): { header: Record<string, any>; data: Uint8Array } {
+function split(bytes: Uint8Array): { header: Header; data: Uint8Array } {
   const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
   return { header: JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))), data: bytes.subarray(8 + n) };
 }
@@ -68,7 +72,7 @@ function join8(header: unknown, data: Uint8Array, length?: bigint): Uint8Array {
 }
 
 /** `bytes` with the header changed by `edit` (the data section kept). */
-function editHeader(bytes: Uint8Array, edit: (header: Record<string, any>) => void): Uint8Array {
+function editHeader(bytes: Uint8Array, edit: (header: Header) => void): Uint8Array {
   const { header, data } = split(bytes);
   edit(header);
   return join8(header, data);
@@ -95,7 +99,7 @@ const modelFile = async (edit?: (sd: Record<string, tf.Tensor>) => Record<string
 };
 
 /** A checkpoint of the trained model and optimizer, with its metadata or tensors edited. */
-async function checkpointFile(edit?: (header: Record<string, any>) => void): Promise<Uint8Array> {
+async function checkpointFile(edit?: (header: Header) => void): Promise<Uint8Array> {
   const { model, optimizer } = trained();
   const path = join(dir, `source-${Math.random().toString(36).slice(2)}.safetensors`);
   try {
@@ -110,7 +114,7 @@ async function checkpointFile(edit?: (header: Record<string, any>) => void): Pro
 }
 
 /** Edits the JSON of checkpoint metadata `key` (stored as a string). */
-const meta = (key: string, edit: (value: any) => any) => (header: Record<string, any>) => {
+const meta = (key: string, edit: (value: Json) => Json) => (header: Header) => {
   header.__metadata__[key] = JSON.stringify(edit(JSON.parse(header.__metadata__[key])));
 };
 
