@@ -6,7 +6,8 @@ import shared from '../../vitest.shared';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 const addonBuilt =
-  existsSync(here('./build/Release/trainkit_native.node')) && process.env.TRAINKIT_DISABLE_NATIVE !== '1';
+  existsSync(process.env.TRAINKIT_NATIVE_ADDON || here('./build/Release/trainkit_native.node')) &&
+  process.env.TRAINKIT_DISABLE_NATIVE !== '1';
 
 // This package's tests, and core's and test-models' conformance suites on 'native'. Where the addon is not built
 // the conformance projects are left out; this package's own tests then skip with the reason.

@@ -153,7 +153,8 @@ export interface NativeStatus {
 
 // src/addon.ts and dist/index.{js,cjs} both sit one level below the package root.
 const packageRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-const addonPath = join(packageRoot, 'build', 'Release', 'trainkit_native.node');
+// TRAINKIT_NATIVE_ADDON names another build of the same addon: `pnpm test:asan` loads its AddressSanitizer build.
+const addonPath = process.env.TRAINKIT_NATIVE_ADDON || join(packageRoot, 'build', 'Release', 'trainkit_native.node');
 /**
  * The command that builds the addon once its prerequisites are there (the package's build:addon script, which runs
  * scripts/install.mjs --force); scripts/addon-build.mjs says the same, a test checks they agree. Not `pnpm rebuild`:

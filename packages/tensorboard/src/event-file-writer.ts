@@ -80,7 +80,15 @@ export class EventFileWriter {
         sourceMetadata: { writer: SOURCE_WRITER },
       }),
     );
-    writeFully(this.#fd, header, 0, this.path);
+    try {
+      writeFully(this.#fd, header, 0, this.path);
+    } catch (err) {
+      // no writer to close later: release the file now (a full disk must not keep it open)
+      unregisterOpenWriter(this);
+      this.#fdClosed = true;
+      closeSync(this.#fd);
+      throw err;
+    }
     this.#pos = header.length;
     // The first summaries are written as soon as they come ("nothing was written" is the classic complaint).
     this.#nextFlushAt = 0;
@@ -161,13 +169,27 @@ export class EventFileWriter {
   /** Flushes and closes the file. The returned promise resolves once the file descriptor is closed. */
   close(): Promise<void> {
     if (!this.#closed) {
-      this.flush();
+      // A failed flush (a full disk) still closes the file: its error is thrown once the descriptor is released.
+      let failure: unknown;
+      try {
+        this.flush();
+      } catch (err) {
+        failure = err;
+      }
       this.#closed = true;
       if (this.#timer) clearTimeout(this.#timer);
       this.#timer = undefined;
       unregisterOpenWriter(this);
       if (!this.#inflight) this.#closeFd();
+      if (failure !== undefined)
+        return this.#fdReleased().then(() => {
+          throw failure;
+        });
     }
+    return this.#fdReleased();
+  }
+
+  #fdReleased(): Promise<void> {
     if (this.#fdClosed) return Promise.resolve();
     return new Promise((resolve) => this.#closeWaiters.push(resolve));
   }

@@ -732,7 +732,9 @@ export class SummaryWriter implements AsyncDisposable {
     const closing = [this.#fileWriter, ...this.#childWriters.values()].map((w) => w?.close());
     this.#fileWriter = null;
     this.#childWriters.clear();
-    await Promise.all(closing);
+    // every file is closed even when one fails to flush (a full disk); then the first failure is thrown
+    const failed = (await Promise.allSettled(closing)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
     if (this.#asyncError !== undefined) throw this.#asyncError;
   }
 

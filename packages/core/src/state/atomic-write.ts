@@ -16,7 +16,9 @@ export async function writeFileAtomic(
   const target = resolve(path);
   const dir = dirname(target);
   const tmp = join(dir, `.${basename(target)}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
-  const file = await open(tmp, 'wx');
+  const file = await open(tmp, 'wx').catch((err) => {
+    throw namedError(err, target);
+  });
   try {
     try {
       for await (const chunk of chunks) {
@@ -33,9 +35,21 @@ export async function writeFileAtomic(
     await rename(tmp, target);
   } catch (err) {
     await rm(tmp, { force: true });
-    throw err;
+    throw namedError(err, target);
   }
   await syncDirectory(dir);
+}
+
+/**
+ * A write's system error (ENOSPC, EACCES …) with the file it was writing in its message, as Node says it only for
+ * open: `writing runs/x/epoch_3.safetensors failed: ENOSPC: no space left on device, write`. The code is kept.
+ */
+function namedError(err: unknown, path: string): unknown {
+  const e = err as NodeJS.ErrnoException;
+  if (typeof e?.code !== 'string' || e.message.includes(path)) return err;
+  const named = new Error(`writing ${path} failed: ${e.message}`, { cause: err }) as NodeJS.ErrnoException;
+  named.code = e.code;
+  return named;
 }
 
 async function syncDirectory(dir: string): Promise<void> {

@@ -27,12 +27,38 @@ const EXPLAINED = [DatasetNotFoundError, DataFileError, DownloadError, Safetenso
  */
 export function describeCliError(err: unknown): { message: string; exitCode: number } {
   if (err instanceof UsageError || err instanceof CliError) return { message: err.message, exitCode: err.exitCode };
-  if (err instanceof Error)
+  if (err instanceof Error) {
+    const code = systemErrorCode(err);
+    if (code !== undefined) return { message: `${err.message}${SYSTEM_HINTS[code] ?? ''}`, exitCode: 1 };
     return {
       message: EXPLAINED.some((kind) => err instanceof kind) ? err.message : (err.stack ?? err.message),
       exitCode: 1,
     };
+  }
   return { message: String(err), exitCode: 1 };
+}
+
+// What the user can do about the system errors a training run meets on its files.
+const SYSTEM_HINTS: Record<string, string> = {
+  ENOSPC:
+    ' (the disk is full: free space, or point --log-dir/--checkpoint-dir elsewhere, and --resume from the last checkpoint)',
+  EDQUOT: ' (the disk quota is used up: free space, or point --log-dir/--checkpoint-dir elsewhere)',
+  EACCES: ' (no permission: choose a directory you can write to)',
+  EPERM: ' (not permitted: choose a directory you can write to)',
+  EROFS: ' (a read-only file system: choose a directory you can write to)',
+  ENOTDIR: ' (a part of the path is a file, not a directory)',
+};
+
+/**
+ * The code of an operating-system error (ENOSPC, EACCES …), on the error or its cause: Node's messages for those
+ * name the operation and the file, so they explain themselves and need no stack trace.
+ */
+function systemErrorCode(err: Error): string | undefined {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const { code, syscall } = e as NodeJS.ErrnoException;
+    if (typeof code === 'string' && typeof syscall === 'string') return code;
+  }
+  return undefined;
 }
 
 /**

@@ -75,8 +75,9 @@ export class RunCheckpoints {
 }
 
 /** The error for a loss that is no longer finite, with the usual remedy. */
-export function divergedError(loss: number, state: TrainingPosition, lr: number): CliError {
+export function divergedError(loss: number, state: TrainingPosition, lr: number, last?: string): CliError {
+  const kept = last === undefined ? '' : `; the last good checkpoint is ${last}`;
   return new CliError(
-    `training diverged: the loss is ${loss} at step ${state.step + 1} (epoch ${state.epoch + 1}); try a lower --lr (it is ${lr})`,
+    `training diverged: the loss is ${loss} at step ${state.step + 1} (epoch ${state.epoch + 1}); try a lower --lr (it is ${lr})${kept}`,
   );
 }

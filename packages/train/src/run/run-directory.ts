@@ -1,6 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { CliError } from '../cli/cli-errors.js';
+import { UsageError } from '../cli/flags.js';
 
 /** `YYYYMMDD-HHMMSS` in local time: run directories sort by start time. */
 export function timestampRunName(date: Date = new Date()): string {
@@ -19,12 +21,15 @@ export function holdsRun(dir: string): boolean {
  * directory that already holds a run: two runs in one directory mix their curves. Returns the absolute path.
  */
 export async function createRunDirectory(logDir: string, runName?: string): Promise<string> {
+  // a run stays inside --log-dir, where TensorBoard and the user look for it
+  if (runName !== undefined && (/[/\\]/.test(runName) || runName === '.' || runName === '..'))
+    throw new UsageError(`--run-name ${runName}: expected a directory name under --log-dir, not a path`);
   let dir = resolve(logDir, runName ?? timestampRunName());
   if (runName === undefined) {
     // two runs started in the same second get -2, -3, …
     for (let k = 2; holdsRun(dir); k++) dir = resolve(logDir, `${timestampRunName()}-${k}`);
   } else if (holdsRun(dir)) {
-    throw new Error(
+    throw new CliError(
       `run directory ${dir} already holds a run (TensorBoard event files); choose another --run-name, or continue that run with --resume ${join(dir, 'checkpoints', '<checkpoint>.safetensors')}`,
     );
   }

@@ -14,7 +14,7 @@ import { Timer, throughput } from '@trainkit/metrics';
 import { SummaryWriter } from '@trainkit/tensorboard';
 import { type Figure, type PngOptions, type ProgressBar, type ProgressStream, progress } from '@trainkit/viz';
 import { explainFailure } from '../cli/cli-errors.js';
-import type { FlagSpecs } from '../cli/flags.js';
+import { type FlagSpecs, UsageError } from '../cli/flags.js';
 import { epochLine, snakeCase } from './epoch-line.js';
 import { type InterruptGuard, onInterrupt } from './interrupt.js';
 import { divergedError, RunCheckpoints } from './run-checkpoints.js';
@@ -189,6 +189,12 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
         ? undefined
         : await explainFailure('--resume', resumePath, () => readTrainingState<C, M>(resumePath, app, specs));
     const config = resumed ? resumedConfig(resumed.config, flags, options.explicit ?? []) : { ...flags };
+    if (resumed && config.epochs <= resumed.epoch) {
+      // nothing would train: said rather than "completed" a second time (with its report and hparams again)
+      throw new UsageError(
+        `--epochs ${config.epochs}: the run of ${resumePath} already completed ${resumed.epoch} epochs; give --epochs N with N > ${resumed.epoch} to train it further`,
+      );
+    }
     for (const key of paths) {
       const value = config[key];
       if (typeof value === 'string') config[key] = resolve(value) as C[keyof C];
@@ -382,8 +388,10 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
   step(loss: number, n: number, totals: Record<string, number> = {}): void {
     const { state, config } = this;
     if (!Number.isFinite(loss)) {
-      this.#handles().writer.flush();
-      throw divergedError(loss, state, config.lr);
+      const { writer, checkpoints } = this.#handles();
+      writer.flush();
+      // no checkpoint is written from here on: the weights the last step produced are not finite
+      throw divergedError(loss, state, config.lr, checkpoints.last);
     }
     const { running } = state;
     state.step += 1;

@@ -1,0 +1,57 @@
+// `pnpm test:asan`: builds the oneDNN addon once more with AddressSanitizer, into build-asan/ (the normal build in
+// build/ stays as it is), and runs this package's tests and the conformance suites on it. Node itself is not built
+// with ASan, so the runtime is preloaded (LD_PRELOAD); leak checking is off, since V8 and Node keep allocations to
+// the end of the process by design, and ASan would report those rather than the addon's. Any invalid read or write,
+// use after free or overflow in the kernels aborts the test run with ASan's report.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { findPrerequisites } from './addon-build.mjs';
+
+const root = dirname(dirname(fileURLToPath(import.meta.url)));
+const out = join(root, 'build-asan');
+const started = Date.now();
+
+const found = findPrerequisites();
+if (found.reason) {
+  console.error(`test:asan: cannot build the addon: ${found.reason}`);
+  process.exit(1);
+}
+// binding.gyp with its sources seen from build-asan/ and ASan's flags (-O1 -g: readable reports, as ASan advises)
+const gyp = JSON.parse(readFileSync(join(root, 'binding.gyp'), 'utf8'));
+for (const target of gyp.targets) {
+  target.sources = target.sources.map((s) => `../${s}`);
+  target.cflags_cc = [
+    ...target.cflags_cc.filter((f) => !/^-O/.test(f)),
+    '-O1',
+    '-g',
+    '-fsanitize=address',
+    '-fno-omit-frame-pointer',
+  ];
+  target.ldflags = [...(target.ldflags ?? []), '-fsanitize=address'];
+}
+mkdirSync(out, { recursive: true });
+writeFileSync(join(out, 'binding.gyp'), `${JSON.stringify(gyp, null, 2)}\n`);
+const [cmd, ...pre] = found.gyp;
+const build = spawnSync(cmd, [...pre, 'rebuild', `--nodedir=${found.nodedir}`, '--jobs=2'], {
+  cwd: out,
+  stdio: 'inherit',
+});
+if (build.status !== 0) process.exit(build.status ?? 1);
+const built = ((Date.now() - started) / 1000).toFixed(0);
+
+const cxx = process.env.CXX || 'c++';
+const libasan = execFileSync(cxx, ['-print-file-name=libasan.so'], { encoding: 'utf8' }).trim();
+const env = {
+  ...process.env,
+  LD_PRELOAD: [libasan, process.env.LD_PRELOAD].filter(Boolean).join(' '),
+  ASAN_OPTIONS: ['detect_leaks=0', 'abort_on_error=1', process.env.ASAN_OPTIONS].filter(Boolean).join(':'),
+  TRAINKIT_NATIVE_ADDON: join(out, 'build', 'Release', 'trainkit_native.node'),
+  TRAINKIT_ASAN: '1',
+};
+const tests = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env });
+console.log(
+  `test:asan: addon built with AddressSanitizer in ${built} s; tests ${tests.status === 0 ? 'passed' : 'failed'} in ${((Date.now() - started) / 1000).toFixed(0)} s in all`,
+);
+process.exit(tests.status ?? 1);
