@@ -8,7 +8,7 @@ export default mergeConfig(
   defineConfig({
     test: {
       include: ['test/**/*.faults.ts'],
-      testTimeout: 120_000,
+      testTimeout: 300_000,
       outputFile: { json: '.vitest/faults-report.json' },
     },
   }),

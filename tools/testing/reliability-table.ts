@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 // The root README's "Reliability" table states what the fault campaign found; each figure there is computed by a
 // test, which checks that the README says exactly that (so the table can be neither hand-typed nor stale).
 
-const README = join(__dirname, '..', '..', 'README.md');
+const README = fileURLToPath(new URL('../../README.md', import.meta.url));
 
 /** The cells of the Reliability table's row whose first cell starts with `label`. */
 export function reliabilityRow(label: string): string[] {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { useBackend } from '@trainkit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectReliabilityFigure } from '../../../tools/testing/reliability-table.js';
 import { APP, checkRunFiles, loggedSteps, SAMPLE, spawnCli, waitUntil } from './cli-process.js';
 import { writeTinyCifar } from './tiny-cifar.js';
 
@@ -13,7 +14,12 @@ import { writeTinyCifar } from './tiny-cifar.js';
 
 const root = mkdtempSync(join(tmpdir(), 'cifar-signals-'));
 const logs = join(root, 'runs');
-afterAll(() => rmSync(root, { recursive: true, force: true }));
+const passed: string[] = [];
+afterAll(() => {
+  rmSync(root, { recursive: true, force: true });
+  console.log(`signals and pipes: ${passed.length}/4 handled: ${passed.join(', ')}`);
+  if (passed.length === 4) expectReliabilityFigure('Signals and pipes', '4/4');
+});
 beforeAll(async () => {
   await useBackend('cpu');
 });
@@ -24,7 +30,7 @@ const args = [
   ...['--log-every', '1', '--log-dir', logs, '--no-progress', '--no-download'],
 ];
 
-describe('signals and closed pipes', () => {
+describe('signals and closed pipes', { timeout: 120_000 }, () => {
   it('SIGHUP (the terminal closed) stops after the current step and saves a checkpoint, as Ctrl-C does (exit 129)', async () => {
     const runDir = join(logs, 'hup');
     const cli = spawnCli([...args, '--run-name', 'hup']);
@@ -37,6 +43,7 @@ describe('signals and closed pipes', () => {
     const { problems, byStep } = await checkRunFiles(runDir);
     expect(problems).toEqual([]);
     expect(byStep[0]).toEqual([Number(saved![1]), saved![2]]);
+    passed.push('SIGHUP');
   });
 
   it('a second Ctrl-C quits at once and leaves every file under its final name whole', async () => {
@@ -48,6 +55,7 @@ describe('signals and closed pipes', () => {
     cli.child.kill('SIGINT');
     expect(await cli.exit, cli.output()).toBe(130);
     expect((await checkRunFiles(runDir)).problems).toEqual([]);
+    passed.push('Ctrl-C twice');
   });
 
   it('`cifar-train … | head -1` ends quietly with exit 0 once head has its line', () => {
@@ -63,6 +71,7 @@ describe('signals and closed pipes', () => {
     expect(result.stdout.split('\n').filter(Boolean)).toHaveLength(1);
     expect(result.stderr, result.stderr).not.toMatch(/EPIPE|Error|\n\s+at /);
     expect(result.stderr).toContain('status 0');
+    passed.push('| head -1');
   });
 
   it("pnpm start -- --resume trains on the checkpoint's saved data dir, not the sample the script would choose", async () => {
@@ -84,5 +93,6 @@ describe('signals and closed pipes', () => {
       `train set: 48 images — partial CIFAR-10 train split from ${join(tiny, 'cifar-10-batches-bin')}`,
     );
     expect(resumed.output()).not.toContain(SAMPLE);
+    passed.push('pnpm start -- --resume');
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { useBackend } from '@trainkit/core';
@@ -6,7 +6,7 @@ import { loadRun } from '@trainkit/tensorboard';
 import { epochCheckpointName } from '@trainkit/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectReliabilityFigure } from '../../../tools/testing/reliability-table.js';
-import { checkRunFiles, differingTensors, loggedSteps, SAMPLE, spawnCli, waitUntil } from './cli-process.js';
+import { checkRunFiles, differingTensors, SAMPLE, spawnCli } from './cli-process.js';
 
 // Resuming is exact: a run completed for 1 epoch, extended with --resume … --epochs 3, stopped by Ctrl-C in the
 // middle of epoch 2 and resumed from the checkpoint that saved, ends with the same bits as one run of 3 epochs
@@ -44,9 +44,22 @@ describe.each(BACKENDS)('resume on %s', (backend) => {
 
     const chain = join(logs, 'chain');
     const epoch1 = join(chain, 'checkpoints', epochCheckpointName(1));
+    // Ctrl-C once the extension writes its first event (the first batch of epoch 2): the logs are flushed lazily,
+    // so the event file's first write, not its step count, says the loop is under way
+    const before = new Set(readdirSync(chain));
     const extended = spawnCli([...args, '--resume', epoch1, '--epochs', '3']);
-    await waitUntil(extended, 'epoch 2 under way', async () => (await loggedSteps(chain)) >= 13);
-    extended.child.kill('SIGINT');
+    await new Promise<void>((done) => {
+      const watcher = watch(chain, (event, file) => {
+        if (event !== 'change' || !String(file).includes('tfevents') || before.has(String(file))) return;
+        watcher.close();
+        extended.child.kill('SIGINT');
+        done();
+      });
+      void extended.exit.then(() => {
+        watcher.close();
+        done();
+      });
+    });
     expect(await extended.exit, extended.output()).toBe(130);
     const stop = /saved (\S+step_(\d+)\.safetensors)/.exec(extended.output());
     expect(stop, extended.output()).not.toBeNull();

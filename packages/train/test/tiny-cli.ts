@@ -67,6 +67,10 @@ export async function trainTiny(config: TinyConfig, options: { explicit?: Iterab
       await run.endEpoch({ testLoss: result.loss, testAccuracy: result.accuracy }, { best: ['testLoss', 'min'] });
       tinyHooks.afterEpoch?.(run.state.epoch);
     }
+    if (run.completed) {
+      const last = run.state.history.at(-1);
+      run.addHparams({ lr: run.config.lr, epochs: run.config.epochs }, { 'hparam/test_loss': last?.testLoss ?? null });
+    }
     return undefined;
   });
 }
