@@ -1,9 +1,9 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, watch } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, watch } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { useBackend } from '@trainkit/core';
 import { loadRun } from '@trainkit/tensorboard';
-import { epochCheckpointName } from '@trainkit/train';
+import { epochCheckpointName, MANIFEST_FILE } from '@trainkit/train';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectReliabilityFigure } from '../../../tools/testing/reliability-table.js';
 import { checkRunFiles, differingTensors, SAMPLE, spawnCli } from './cli-process.js';
@@ -44,16 +44,18 @@ describe.each(BACKENDS)('resume on %s', (backend) => {
 
     const chain = join(logs, 'chain');
     const epoch1 = join(chain, 'checkpoints', epochCheckpointName(1));
-    // Ctrl-C once the extension writes its first event (the first batch of epoch 2): the logs are flushed lazily,
-    // so the event file's first write, not its step count, says the loop is under way
-    const before = new Set(readdirSync(chain));
+    // Ctrl-C once the extension's loop runs: fit() writes the manifest ("running") and then installs the Ctrl-C
+    // handler, so the manifest's rename, and a moment, say the loop is under way (the logs are flushed lazily, so
+    // the event file cannot say it)
     const extended = spawnCli([...args, '--resume', epoch1, '--epochs', '3']);
     await new Promise<void>((done) => {
       const watcher = watch(chain, (event, file) => {
-        if (event !== 'change' || !String(file).includes('tfevents') || before.has(String(file))) return;
+        if (event !== 'rename' || String(file) !== MANIFEST_FILE) return;
         watcher.close();
-        extended.child.kill('SIGINT');
-        done();
+        setTimeout(() => {
+          extended.child.kill('SIGINT');
+          done();
+        }, 300);
       });
       void extended.exit.then(() => {
         watcher.close();
