@@ -1,7 +1,7 @@
 // `pnpm test:asan`: builds the oneDNN addon once more with AddressSanitizer, into build-asan/ (the normal build in
-// build/ stays as it is), and runs this package's tests and the conformance suites on it. Node itself is not built
-// with ASan, so the runtime is preloaded (LD_PRELOAD); leak checking is off, since V8 and Node keep allocations to
-// the end of the process by design, and ASan would report those rather than the addon's. Any invalid read or write,
+// build/ stays as it is), and runs this package's tests on it (the conformance suites too when asked). Node itself
+// is not built with ASan, so the runtime is preloaded (LD_PRELOAD); leak checking is off, since V8 and Node keep
+// allocations to the end of the process by design, and ASan would report those rather than the addon's. Any invalid read or write,
 // use after free or overflow in the kernels aborts the test run with ASan's report.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -50,7 +50,10 @@ const env = {
   TRAINKIT_NATIVE_ADDON: join(out, 'build', 'Release', 'trainkit_native.node'),
   TRAINKIT_ASAN: '1',
 };
-const tests = spawnSync('npx', ['vitest', 'run', ...process.argv.slice(2)], { cwd: root, stdio: 'inherit', env });
+// The kernels' own tests by default (vitest's 'native' project); arguments replace that, e.g. `pnpm test:asan --
+// --project 'core on native'` for core's layer suites on the ASan build, or no project filter for everything.
+const filter = process.argv.length > 2 ? process.argv.slice(2) : ['--project', 'native'];
+const tests = spawnSync('npx', ['vitest', 'run', ...filter], { cwd: root, stdio: 'inherit', env });
 const report = JSON.parse(readFileSync(join(root, '.vitest', 'report.json'), 'utf8'));
 const { numPassedTests: passed, numFailedTests: failed, numTotalTests: total } = report;
 console.log(
