@@ -6,7 +6,7 @@ import { DataLoader, TensorDataset } from '@trainkit/data';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectReliabilityFigure } from '../../../tools/testing/reliability-table.js';
 import { BEST_MODEL, epochCheckpointName } from '../src/index.js';
-import { editCheckpoint, runTiny } from './tiny-cli.js';
+import { editCheckpoint, runTiny, type SavedState } from './tiny-cli.js';
 
 // The misuse campaign: flags, config files, checkpoints and paths a user gets wrong, and API calls with the wrong
 // shapes or options. Each must be refused with a message naming what is at fault (the flag and value, the file and
@@ -29,7 +29,7 @@ beforeAll(async () => {
   writeFileSync(join(tmp, 'zero-epochs.json'), '{"epochs": 0}');
   writeFileSync(join(tmp, 'a-file'), 'x');
   mkdirSync(join(tmp, 'a-dir.safetensors'));
-  const edits: [string, (s: Record<string, any>) => void][] = [
+  const edits: [string, (s: SavedState) => void][] = [
     ['other-app', (s) => (s.app = 'mnist-train')],
     ['batch-size-0', (s) => (s.config.batchSize = 0)],
     ['lr-minus-5', (s) => (s.config.lr = -5)],

@@ -111,12 +111,15 @@ export async function runTiny(argv: readonly string[]): Promise<{ code: number; 
   }
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: the campaign edits saved states as free-form JSON
+export type SavedState = Record<string, any>;
+
 /** A copy of checkpoint `from` at `to` whose saved training state is changed by `edit`. */
-export async function editCheckpoint(from: string, to: string, edit: (state: Record<string, any>) => void) {
+export async function editCheckpoint(from: string, to: string, edit: (state: SavedState) => void) {
   const model = new nn.Sequential(new nn.Linear(4, 3));
   const optimizer = new optim.SGD(model.parameters(), { lr: 0.1, momentum: 0.9 });
   const { extra, epoch, step } = await loadCheckpoint(from, { model, optimizer });
-  const state = structuredClone(extra) as Record<string, any>;
+  const state = structuredClone(extra) as SavedState;
   edit(state);
   await saveCheckpoint(to, { model, optimizer, epoch: epoch ?? 0, step: step ?? 0, rng: null, extra: state });
   model.dispose();
