@@ -154,6 +154,8 @@ describe('kill -9 during a cifar-train run', () => {
       expect(await resumed.exit, resumed.output()).toBe(0);
       expect(resumed.output()).toContain(`resumed from ${last[1]}: step ${last[0]}`);
       expect((await checkRunFiles(runDir)).problems).toEqual([]);
+      // the resumed run removed what the killed one left half-written under temporary names
+      expect(readdirSync(join(runDir, 'checkpoints')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
       const run = await loadRun(runDir);
       expect(run.scalars.train_loss?.map((p) => p.step)).toEqual(Array.from({ length: STEPS }, (_, k) => k + 1));
       expect(run.scalars.test_accuracy?.map((p) => p.step)).toEqual([10, 20]);

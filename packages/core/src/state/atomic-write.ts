@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { open, rename, rm } from 'node:fs/promises';
+import { open, readdir, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
@@ -87,5 +87,35 @@ export function writeFileAtomicSync(path: string, data: string | Uint8Array): vo
   } catch (err) {
     rmSync(tmp, { force: true });
     throw err;
+  }
+}
+
+// The temporary names writeFileAtomic writes to: `.<name>.<pid>.<12 hex digits>.tmp`.
+const TEMPORARY = /^\..+\.(\d+)\.[0-9a-f]{12}\.tmp$/;
+
+/**
+ * Removes the temporary files that writeFileAtomic left in `dir` when its process was killed in the middle of a
+ * write (kill -9, a power cut): those whose writing process is gone. A program that resumes a run calls it, so that
+ * each crash does not leave a checkpoint-sized file behind. Returns the names removed.
+ */
+export async function removeStaleTemporaries(dir: string): Promise<string[]> {
+  const removed: string[] = [];
+  for (const name of await readdir(dir).catch(() => [] as string[])) {
+    const pid = Number(TEMPORARY.exec(name)?.[1]);
+    if (!pid || isRunning(pid)) continue;
+    await rm(join(dir, name), { force: true });
+    removed.push(name);
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it runs, as another user
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }

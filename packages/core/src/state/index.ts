@@ -1,4 +1,4 @@
-export { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
+export { removeStaleTemporaries, writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 export {
   type CheckpointContents,
   type LoadCheckpointOptions,

@@ -7,6 +7,7 @@ import {
   manualSeed,
   type nn,
   type optim,
+  removeStaleTemporaries,
   tf,
   writeFileAtomic,
 } from '@trainkit/core';
@@ -238,6 +239,10 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
     const checkpointDir = resolve(config.checkpointDir ?? join(runDir, 'checkpoints'));
     await mkdir(runDir, { recursive: true });
     await mkdir(checkpointDir, { recursive: true });
+    if (resumed) {
+      // what a killed run was writing (a checkpoint, the manifest) when it died, left under temporary names
+      for (const dir of [runDir, checkpointDir]) await removeStaleTemporaries(dir);
+    }
     const state: RunState<C, M> = resumed
       ? { ...resumed, config, runDir, checkpointDir }
       : {
