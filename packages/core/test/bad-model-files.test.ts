@@ -730,7 +730,7 @@ describe('bad model and checkpoint files', () => {
     const count = (o: Outcome) => results.filter((r) => r.outcome === o).length;
     const clear = count('clear');
     console.log(
-      `bad model/checkpoint files: ${results.length} tried, ${clear} refused clearly, ${count('stack trace')} stack traces, ${count('silent')} silent; slowest load ${Math.max(...results.map((r) => r.ms)).toFixed(0)} ms`,
+      `bad model/checkpoint files: ${results.length} tried (${CASES.filter((c) => c.as === 'model').length} loaded as a model, ${CASES.filter((c) => c.as === 'checkpoint').length} as a checkpoint), ${clear} refused clearly, ${count('stack trace')} stack traces, ${count('silent')} silent; slowest load ${Math.max(...results.map((r) => r.ms)).toFixed(0)} ms`,
     );
     for (const r of results.filter((r) => r.outcome !== 'clear')) console.log(`  ${r.outcome}: ${r.what}: ${r.detail}`);
     expect(results.filter((r) => r.outcome !== 'clear').map((r) => `${r.what}: ${r.detail}`)).toEqual([]);
