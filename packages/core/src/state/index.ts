@@ -7,7 +7,7 @@ export {
   type Stateful,
   saveCheckpoint,
 } from './checkpoint.js';
-export { loadModel, saveModel } from './model-file.js';
+export { type LoadModelOptions, loadModel, saveModel } from './model-file.js';
 export {
   deserializeSafetensors,
   loadSafetensors,
