@@ -88,8 +88,9 @@ const input = tf.tensor2d(
     const output = noGrad(() => tudui.call(imgs));
     if (step === 0) console.log(`P18 imgs [${imgs.shape}] → output [${output.shape}]`); // [64, 6, 30, 30]
     writer.addImages('input', imgs, step);
-    // add_images wants 3 channels: the tutorial's torch.reshape(output, (-1, 3, 30, 30)) doubles the batch
-    const shown = tf.tidy(() => tf.sigmoid(tf.reshape(output, [-1, 3, 30, 30])));
+    // add_images wants 3 channels: torch.reshape(output, (-1, 3, 30, 30)) doubles the batch (values outside
+    // [0, 1] are clipped, as PyTorch's writer does)
+    const shown = tf.reshape(output, [-1, 3, 30, 30]);
     writer.addImages('output', shown, step);
     tf.dispose([output, shown]);
     step++;
@@ -224,9 +225,8 @@ const tudui = new Tudui();
     const y = targets.slice([0], [8]);
     optimizer.step(() => new nn.CrossEntropyLoss().call(resnet.call(x), y));
     const moved = (a: tf.Tensor, b: tf.Tensor) => item(tf.max(tf.abs(tf.sub(a, b))));
-    console.log(
-      `P25 one step: conv1 changed by ${moved(conv1Before, resnet.conv1.weight.data)}, fc changed by ${moved(fcBefore, resnet.fc.weight.data) > 0 ? 'a nonzero amount' : '0'}`,
-    );
+    const conv1Change = moved(conv1Before, resnet.conv1.weight.data);
+    console.log(`P25 one step: conv1 changed by ${conv1Change}, fc by ${moved(fcBefore, resnet.fc.weight.data)}`);
     tf.dispose([conv1Before, fcBefore, x, y]);
     break;
   }
