@@ -22,7 +22,8 @@ export interface TutorialProgram {
 
 /**
  * Parses `process.argv` against `specs` plus `--out-dir`, creates the output directory and returns the values
- * (`outDir` absolute). Exits 0 after --help and 2 after a usage error.
+ * (`outDir` absolute). Exits 0 after --help, 2 after a usage error, and 1 with a one-line message when the program
+ * fails.
  */
 export function tutorialOptions<const S extends FlagSpecs>(
   program: TutorialProgram,
@@ -43,6 +44,11 @@ export function tutorialOptions<const S extends FlagSpecs>(
       );
       process.exit(0);
     }
+    // a failure (a missing checkpoint, a file that does not load) is one line naming the program, exit 1
+    process.on('uncaughtException', (err) => {
+      process.stderr.write(`${program.name}: ${err instanceof Error ? err.message : String(err)}\n`);
+      process.exit(1);
+    });
     const outDir = resolve(parsed.values.outDir ?? join(defaultOutRoot(), program.name));
     mkdirSync(outDir, { recursive: true });
     return { ...(parsed.values as FlagValues<S>), outDir };

@@ -57,4 +57,10 @@ describe('cifar-train.ts, then cifar-predict.ts', () => {
     expect(predicted).toBe(argmax(output, 1).dataSync()[0]);
     expect(stdout).toContain(`argmax ${predicted}: ${testSet.classes[predicted]}`);
   });
+
+  it('a checkpoint that is not there is one line on stderr and exit 1', async () => {
+    const missing = join(outRoot, 'no-such-model.safetensors');
+    const { stderr } = await runTutorial('cifar-predict', ['--checkpoint', missing], { outRoot, expectCode: 1 });
+    expect(stderr).toBe(`cifar-predict: ENOENT: no such file or directory, open '${missing}'\n`);
+  });
 });
