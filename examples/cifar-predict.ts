@@ -5,7 +5,8 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { argmax, loadModel, noGrad, tf, useBackend } from '@trainkit/core';
 import { CIFAR10, decodeImage, transforms } from '@trainkit/data';
-import { Tudui } from '@trainkit/models';
+import type { Tudui } from '@trainkit/models';
+import '@trainkit/models';
 import { encodePng } from '@trainkit/tensorboard';
 import { CIFAR10_SAMPLE, tutorialOptions } from './lib/tutorial-options.js';
 
@@ -33,15 +34,15 @@ const image = decodeImage(readFileSync(imagePath), imagePath);
 console.log(`image ${imagePath}: ${image.width}×${image.height}`);
 
 // transform = torchvision.transforms.Compose([Resize((32, 32)), ToTensor()])
-const transform = transforms.compose([transforms.resize([32, 32]), transforms.toTensor()]);
+// Resize on a PIL image: PIL's antialiased bilinear filter
+const transform = transforms.compose([transforms.resize([32, 32], { antialias: true }), transforms.toTensor()]);
 const input = transform(image);
 
 // model = torch.load("tudui_29_gpu.pth", map_location=torch.device('cpu'))
 const checkpoint = opts.checkpoint ?? lastCheckpoint(join(opts.outDir, '..', 'cifar-train'));
-// Until core loads a whole saved model (`loadModel(path)`), this is the tutorial's method 2: a new Tudui and its
-// state dict, `model = Tudui(); model.load_state_dict(torch.load(path))`.
-const model = new Tudui();
-await loadModel(model, checkpoint);
+// The file holds the whole model (cifar-train.ts saved it with saveModel): loadModel rebuilds the Tudui from it, as
+// torch.load does, no class needed here beyond the import of @trainkit/models, which registers its networks.
+const model = await loadModel<Tudui>(checkpoint);
 console.log(String(model));
 
 // image = torch.reshape(image, (1, 3, 32, 32))

@@ -2,7 +2,7 @@
 // pass under no_grad after each epoch with loss and accuracy, TensorBoard logs, and the model saved every epoch.
 // Here it reads the committed sample (1,600 training, 1,000 test images); apps/cifar-train is the full program.
 //   tsx examples/cifar-train.ts [--epochs 10] [--limit-train N] [--limit-test N]
-import { argmax, backward, item, manualSeed, nn, noGrad, optim, tf, useBackend } from '@trainkit/core';
+import { argmax, backward, item, manualSeed, nn, noGrad, optim, saveModel, tf, useBackend } from '@trainkit/core';
 import { CIFAR10, DataLoader, type Dataset, Subset } from '@trainkit/data';
 import { Tudui } from '@trainkit/models';
 import { SummaryWriter } from '@trainkit/tensorboard';
@@ -90,9 +90,9 @@ for (let i = 0; i < epoch; i++) {
   writer.addScalar('test_accuracy', totalAccuracy / testDataSize, totalTestStep);
   totalTestStep += 1;
 
-  // torch.save(tudui, "tudui_{}.pth".format(i)): the state dict (the tutorial's method 2), which cifar-predict.ts
-  // loads into a new Tudui
-  await tudui.save(`${opts.outDir}/tudui_${i}.safetensors`);
+  // torch.save(tudui, "tudui_{}.pth".format(i)): the whole model (weights and architecture), which cifar-predict.ts
+  // loads with loadModel(path) alone
+  await saveModel(tudui, `${opts.outDir}/tudui_${i}.safetensors`);
   console.log(`model saved: ${opts.outDir}/tudui_${i}.safetensors`); // 模型已保存
 }
 

@@ -2,7 +2,7 @@
 // ReLU / Sigmoid / Linear on CIFAR-10 images logged to TensorBoard, Sequential, the losses with the tutorial's
 // numbers, backward and SGD, editing vgg16 and resnet18 (with frozen layers), and saving a state dict.
 //   tsx examples/nn-basics.ts [--batches 2] [--epochs 20] [--save-vgg16]
-import { backward, F, item, nn, noGrad, optim, tf, useBackend } from '@trainkit/core';
+import { backward, F, item, loadModel, nn, noGrad, optim, saveModel, tf, useBackend } from '@trainkit/core';
 import { CIFAR10, DataLoader, Subset } from '@trainkit/data';
 import { resnet18, Tudui, vgg16 } from '@trainkit/models';
 import { SummaryWriter } from '@trainkit/tensorboard';
@@ -255,6 +255,38 @@ const tudui = new Tudui();
   const same = noGrad(() => item(tf.max(tf.abs(tf.sub(tudui.call(x), model.call(x))))));
   console.log(`P26 state dict saved to ${path} and loaded: largest output difference ${same}`);
   x.dispose();
+}
+
+// P26 method 1: torch.save(tudui, "tudui_method1.pth"), then tudui = torch.load("tudui_method1.pth") — the whole model,
+// its architecture in the file, rebuilt without naming the class
+{
+  const path = `${opts.outDir}/tudui_method1.safetensors`;
+  await saveModel(tudui, path);
+  const model = await loadModel<Tudui>(path);
+  const x = tf.ones([2, 3, 32, 32]);
+  const same = noGrad(() => item(tf.max(tf.abs(tf.sub(tudui.call(x), model.call(x))))));
+  console.log(`P26 whole model saved to ${path} and loaded as ${model.typeName}: largest output difference ${same}`);
+  x.dispose();
+}
+
+// P26's trap (陷阱): a class of your own saved whole loads only where the class is known — torch.load needs it
+// importable, loadModel needs it registered, and says so
+{
+  class MyNet extends nn.Module {
+    conv1 = new nn.Conv2d(3, 64, 3);
+    forward(x: tf.Tensor): tf.Tensor {
+      return this.conv1.call(x);
+    }
+  }
+  const path = `${opts.outDir}/mynet_method1.safetensors`;
+  await saveModel(new MyNet(), path);
+  try {
+    await loadModel(path);
+  } catch (err) {
+    console.log(`P26 trap: ${(err as Error).message}`);
+  }
+  nn.registerModuleClass(MyNet);
+  console.log(`P26 after nn.registerModuleClass(MyNet): ${String(await loadModel(path))}`);
 }
 
 await writer.close();

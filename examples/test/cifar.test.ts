@@ -2,7 +2,7 @@
 import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { argmax, loadModel, noGrad, tf, useBackend } from '@trainkit/core';
-import { CIFAR10 } from '@trainkit/data';
+import { CIFAR10, loadImageFile, transforms } from '@trainkit/data';
 import { Tudui } from '@trainkit/models';
 import { loadRun } from '@trainkit/tensorboard';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,14 +43,15 @@ describe('cifar-train.ts, then cifar-predict.ts', () => {
     const printed = JSON.parse(/^output (.*)$/m.exec(stdout)![1]!) as number[][];
     const predicted = numbersAfter(stdout, 'argmax')[0]!;
 
-    // 4× nearest, then Resize((32, 32)) bilinear gives back the 32×32 test image exactly: the same input here
+    // the input recomputed from dog.png with PIL's resize (checked against PIL elsewhere), and the last epoch's weights
+    // loaded by their state dict into a Tudui built here: the whole-model load must give the same logits
     await useBackend('cpu');
     const testSet = await CIFAR10.load({ root: CIFAR10_SAMPLE, train: false, onWarning: () => {} });
     expect(testSet.targets[index]).toBe(testSet.classes.indexOf('dog'));
-    const [image] = await testSet.getItem(index);
     const model = new Tudui();
-    await loadModel(model, join(outRoot, 'cifar-train', 'tudui_1.safetensors')); // the last epoch's
-    const x = tf.tidy(() => tf.div(tf.transpose(tf.tensor3d(image.data, [32, 32, 3], 'float32'), [2, 0, 1]), 255));
+    await loadModel(model, join(outRoot, 'cifar-train', 'tudui_1.safetensors'));
+    const dog = transforms.resize([32, 32], { antialias: true })(loadImageFile(join(outDir, 'dog.png')));
+    const x = tf.tensor(transforms.toTensor()(dog).data, [3, 32, 32]);
     const output = noGrad(() => model.eval().call(x.reshape([1, 3, 32, 32])));
     const expected = output.arraySync() as number[][];
     expect(printed[0]).toEqual(expected[0]!.map((v) => expect.closeTo(v, 4)));

@@ -64,6 +64,15 @@ describe('nn-basics.ts', () => {
     expect(fcChange).toBeGreaterThan(0); // the new head trains
     expect(numbersAfter(stdout, 'P26 state dict saved to')).toContain(0);
     expect(stdout).toMatch(/loaded: largest output difference 0$/m);
+    expect(stdout).toMatch(
+      /^P26 whole model saved to .*tudui_method1\.safetensors and loaded as Tudui: largest output difference 0$/m,
+    );
+    expect(stdout).toMatch(
+      /^P26 trap: .*mynet_method1\.safetensors: the model's class 'MyNet' at \(the model\) is not registered: import the module that defines it and call nn\.registerModuleClass\(MyNet\) before loadModel$/m,
+    );
+    expect(stdout).toContain(
+      'P26 after nn.registerModuleClass(MyNet): MyNet(\n  (conv1): Conv2d(3, 64, kernel_size=(3, 3), stride=(1, 1))\n)',
+    );
 
     // add_images grids, 8 per row: 64 inputs 32×32, 128 reshaped conv outputs 30×30, 64 pooled 10×10
     const run = await loadRun(`${outDir}/logs`);
