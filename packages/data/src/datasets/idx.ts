@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { DataFileError } from '../io/data-file-error.js';
 import { gunzipBuffer, isGzip } from '../io/gzip.js';
+import { readRegularFile } from '../io/read-regular-file.js';
 
 /** The IDX magic numbers of the MNIST files: 0x00000803 for images (3 dims), 0x00000801 for labels (1 dim). */
 export const IDX_IMAGES = 0x00000803;
@@ -75,7 +75,7 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedMagic: number)
 
 /** Reads and parses an IDX file, plain or gzip-compressed (detected by its first bytes, whatever the name). */
 export async function readIdxFile(file: string, expectedMagic: number): Promise<IdxArray> {
-  let bytes: Uint8Array = await readFile(file);
+  let bytes: Uint8Array = readRegularFile(file);
   if (isGzip(bytes)) bytes = await gunzipBuffer(bytes, file);
   return parseIdx(bytes, file, expectedMagic);
 }

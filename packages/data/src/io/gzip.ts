@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { promisify } from 'node:util';
 import { createGunzip, gunzip } from 'node:zlib';
 import { DataFileError } from './data-file-error.js';
+import { regularFileSize } from './read-regular-file.js';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -29,7 +29,7 @@ export async function gunzipBuffer(data: Uint8Array, file: string): Promise<Buff
  * corrupted stream raises an error naming the file and how far decompression got.
  */
 export async function* gunzipFile(file: string): AsyncGenerator<Uint8Array> {
-  const size = (await stat(file)).size;
+  const size = regularFileSize(file); // a FIFO or directory is refused before the stream starts
   const input = createReadStream(file, { highWaterMark: 1 << 20 });
   const gz = createGunzip({ chunkSize: 1 << 20 });
   input.on('error', (err) => gz.destroy(err));
