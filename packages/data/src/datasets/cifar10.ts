@@ -77,6 +77,7 @@ export function decodeCifarRecords(
   at: number,
   classes: number,
 ): number {
+  if (bytes.length === 0) throw emptyBatch(file);
   const n = Math.floor(bytes.length / CIFAR_RECORD_BYTES);
   const rest = bytes.length - n * CIFAR_RECORD_BYTES;
   if (rest !== 0) {
@@ -88,6 +89,15 @@ export function decodeCifarRecords(
   for (let r = 0; r < n; r++) decodeRecord(bytes, r * CIFAR_RECORD_BYTES, file, r, images, labels, at + r, classes);
   return n;
 }
+
+// an empty batch file would load as a split with no images, reported only as "partial"
+const emptyBatch = (file: string) =>
+  new DataFileError(`${file}: empty file, expected ${CIFAR_RECORD_BYTES}-byte records`, {
+    file,
+    offset: 0,
+    expected: `a multiple of ${CIFAR_RECORD_BYTES}`,
+    actual: 0,
+  });
 
 function decodeRecord(
   src: Uint8Array,
@@ -290,6 +300,7 @@ async function loadFromArchive(archive: string, files: string[]): Promise<Loaded
           },
         };
       }
+      if (entry.size === 0) throw emptyBatch(where);
       const slot = files.indexOf(name);
       const records = Math.floor(entry.size / CIFAR_RECORD_BYTES);
       if (records > CIFAR_BATCH_RECORDS) {
@@ -341,7 +352,9 @@ async function loadFromArchive(archive: string, files: string[]): Promise<Loaded
         },
       };
     },
-    { file: archive, until: () => counts.size === files.length && metaText !== undefined },
+    // read to the end, not only to the files wanted: a truncated or corrupt archive is refused even when its damage
+    // lies past them (the other split's batch), as its md5 would be
+    { file: archive },
   );
   const classes = metaText !== undefined ? parseCifarMeta(metaText, `${archive}:${metaName}`) : CIFAR10_CLASSES;
   // close the gaps left by short or missing files, in file order

@@ -64,10 +64,11 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedMagic: number)
   if (actual !== expected) {
     const perRecord = dims.slice(1).reduce((a, b) => a * b, 1);
     const records = perRecord > 0 ? Math.floor(actual / perRecord) : 0;
+    const end = headerSize + expected;
     throw new DataFileError(
       `${file}: the header promises ${dims.join(' × ')} = ${expected} bytes after the ${headerSize}-byte header, but the file has ${actual} ` +
-        `(${actual < expected ? `truncated: data ends at byte offset ${bytes.length}, ${records} of ${dims[0]} records complete` : `${actual - expected} bytes too many`})`,
-      { file, offset: bytes.length, expected: headerSize + expected, actual: bytes.length },
+        `(${actual < expected ? `truncated: data ends at byte offset ${bytes.length}, ${records} of ${dims[0]} records complete` : `${actual - expected} bytes too many from byte offset ${end}`})`,
+      { file, offset: actual < expected ? bytes.length : end, expected: end, actual: bytes.length },
     );
   }
   return { dims, data: bytes.subarray(headerSize), headerSize };

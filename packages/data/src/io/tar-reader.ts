@@ -168,7 +168,12 @@ export async function readTar(
         );
       }
       if (h.length < BLOCK) fail(`truncated: the header is cut off after ${h.length} of ${BLOCK} bytes`);
-      if (h.every((b) => b === 0)) return;
+      if (h.every((b) => b === 0)) {
+        // read the padding after the end-of-archive block too, so that a stream cut or corrupted there (a .tar.gz
+        // missing its gzip trailer) still fails
+        while ((await r.pipe(1 << 20, undefined)) > 0) {}
+        return;
+      }
       let sum = 0;
       let signed = 0;
       for (let i = 0; i < BLOCK; i++) {
