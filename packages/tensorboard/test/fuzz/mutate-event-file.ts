@@ -93,7 +93,8 @@ export function mutants(original: Uint8Array, count: number, seed: number): Muta
         out.set(extra, b.length);
         return { index, kind, bytes: out, firstChange: b.length };
       }
-      case 'data bytes changed, CRCs recomputed': {
+      default: {
+        // 'data bytes changed, CRCs recomputed'
         // both CRCs valid: the damage reaches the Event and Summary decoders and every command's formatting
         const n = 1 + int(4);
         let first = b.length;
