@@ -5,6 +5,7 @@ import { DataFileError } from '../io/data-file-error.js';
 import { readRegularFile } from '../io/read-regular-file.js';
 import type { ImageLimitOptions } from './image-limits.js';
 import { checkJpegHeader } from './jpeg-check.js';
+import { checkJpegScans } from './jpeg-scan-check.js';
 import { checkPng } from './png-check.js';
 
 /** Options of decodeImage and loadImageFile: the decompression-bomb limit (PIL's MAX_IMAGE_PIXELS). */
@@ -88,6 +89,7 @@ export function decodeImage(bytes: Uint8Array, file: string, options: DecodeImag
   }
   if (isJpeg(bytes)) {
     checkJpegHeader(bytes, file, options);
+    checkJpegScans(bytes, file);
     try {
       // the size was checked above against our limit; jpeg-js's own (100 MP, 512 MB) must not refuse first
       const img = jpeg.decode(bytes, {

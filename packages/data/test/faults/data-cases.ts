@@ -542,13 +542,14 @@ function png(w: number, h: number, idat?: Buffer): Buffer {
   ]);
 }
 const goodPng = png(8, 8);
-function jpg(): Buffer {
-  const w = 16;
+function jpg(w = 16): Buffer {
   const d = new Uint8Array(w * w * 4);
   for (let i = 0; i < d.length; i++) d[i] = (i * 37) % 256;
   return Buffer.from(jpeg.encode({ data: d, width: w, height: w }, 90).data);
 }
 const goodJpg = jpg();
+const scanJpg = jpg(64);
+const SCAN_SOS = scanJpg.indexOf(Buffer.from([0xff, 0xda]));
 const SOF = goodJpg.indexOf(Buffer.from([0xff, 0xc0]));
 const SOS = goodJpg.indexOf(Buffer.from([0xff, 0xda]));
 const withSof = (w: number, h: number) => {
@@ -688,6 +689,35 @@ const imageCases: DataCase[] = (
         return b;
       })(),
     ],
+    // damage jpeg-js 0.4.4 decodes into garbage without a word (each checked against jpeg-js alone)
+    ...(
+      [
+        [100, 200],
+        [300, 100],
+        [1000, 50],
+        [2000, 30],
+      ] as const
+    ).map(([at, n]): [string, Buffer] => {
+      const b = Buffer.from(scanJpg);
+      b.fill(0, SCAN_SOS + at, SCAN_SOS + at + n);
+      return [`JPEG scan with ${n} zero bytes at scan byte ${at}`, b];
+    }),
+    ...(
+      [
+        [100, 200, 1],
+        [500, 20, 2],
+        [1500, 10, 3],
+        [800, 40, 4],
+      ] as const
+    ).map(([at, n, seed]): [string, Buffer] => {
+      const b = Buffer.from(scanJpg);
+      // no 0xff: a marker would be caught by jpeg-js itself
+      b.set(
+        noise(n, seed).map((x) => (x === 0xff ? 0 : x)),
+        SCAN_SOS + at,
+      );
+      return [`JPEG scan with ${n} random bytes at scan byte ${at}`, b];
+    }),
     ['JPEG 0 lines high', withSof(16, 0), SOF],
     [
       'JPEG segment length 0',
