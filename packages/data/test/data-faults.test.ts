@@ -48,14 +48,20 @@ function fault(index: number): string | undefined {
 
 afterAll(() => {
   if (!outcomes) return;
-  const rows = new Map<string, { tried: number; refused: number; hang: number; crash: number }>();
+  const rows = new Map<
+    string,
+    { tried: number; refused: number; hang: number; crash: number; outside: number; accepted: number }
+  >();
   for (const [i, c] of DATA_CASES.entries()) {
-    const row = rows.get(c.category) ?? { tried: 0, refused: 0, hang: 0, crash: 0 };
+    const row = rows.get(c.category) ?? { tried: 0, refused: 0, hang: 0, crash: 0, outside: 0, accepted: 0 };
     row.tried++;
     if (fault(i) === undefined) row.refused++;
     const status = outcomes.get(c.id)?.status;
     if (status === 'hang') row.hang++;
     if (status === 'crash') row.crash++;
+    const result = outcomes.get(c.id)?.result;
+    if (result && result.changed.length > 0) row.outside++;
+    if (result?.outcome === 'accepted') row.accepted++;
     rows.set(c.category, row);
   }
   const backend = [...outcomes.values()].find((o) => o.result)?.result?.backend ?? '?';
@@ -64,13 +70,15 @@ afterAll(() => {
     refused: a.refused + r.refused,
     hang: a.hang + r.hang,
     crash: a.crash + r.crash,
+    outside: a.outside + r.outside,
+    accepted: a.accepted + r.accepted,
   }));
   const summary = { backend, categories: Object.fromEntries(rows), totals };
   // the figures for the README's reliability table
   mkdirSync('.vitest', { recursive: true });
   writeFileSync('.vitest/data-faults.json', `${JSON.stringify(summary, null, 2)}\n`);
   console.log(
-    `bad dataset files (${backend}): ${totals.refused}/${totals.tried} clearly refused, ${totals.hang} hangs, ${totals.crash} crashes\n` +
+    `bad dataset files (${backend}): ${totals.refused}/${totals.tried} clearly refused, ${totals.hang} hangs, ${totals.crash} crashes, ${totals.accepted} accepted silently, ${totals.outside} wrote outside\n` +
       [...rows].map(([k, r]) => `  ${k}: ${r.refused}/${r.tried}`).join('\n'),
   );
   rmSync(tmp.dir, { recursive: true, force: true });
