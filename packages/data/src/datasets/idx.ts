@@ -74,9 +74,20 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedMagic: number)
   return { dims, data: bytes.subarray(headerSize), headerSize };
 }
 
+/** The size an IDX file's header declares (header + data), once its header is there. */
+function idxFileSize(head: Uint8Array): number | undefined {
+  if (head.length < 4) return undefined;
+  const headerSize = 4 + 4 * head[3]!;
+  if (head.length < headerSize) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let n = 1;
+  for (let i = 0; i < head[3]!; i++) n *= view.getUint32(4 + 4 * i);
+  return headerSize + n;
+}
+
 /** Reads and parses an IDX file, plain or gzip-compressed (detected by its first bytes, whatever the name). */
 export async function readIdxFile(file: string, expectedMagic: number): Promise<IdxArray> {
   let bytes: Uint8Array = readRegularFile(file);
-  if (isGzip(bytes)) bytes = await gunzipBuffer(bytes, file);
+  if (isGzip(bytes)) bytes = await gunzipBuffer(bytes, file, { expectedSize: idxFileSize });
   return parseIdx(bytes, file, expectedMagic);
 }

@@ -33,9 +33,11 @@ export interface DataCase {
   writes?: string;
 }
 
-type Entry = Uint8Array | string | 'DIR' | 'FIFO' | { symlink: string };
+// a function is called when the case is built: for inputs too costly to make when the table is loaded
+type Entry = Uint8Array | string | 'DIR' | 'FIFO' | { symlink: string } | (() => Uint8Array);
 
-function put(path: string, what: Entry): void {
+function put(path: string, entry: Entry): void {
+  const what = typeof entry === 'function' ? entry() : entry;
   mkdirSync(dirname(path), { recursive: true });
   if (what === 'DIR') mkdirSync(path, { recursive: true });
   else if (what === 'FIFO') execFileSync('mkfifo', [path]);
@@ -473,6 +475,19 @@ const mnistCases: DataCase[] = (
     ],
     ['.gz holding the wrong magic', { [LBL]: undefined, [`${LBL}.gz`]: gzipSync(goodMnist.images) }, `${LBL}.gz`, 0],
     ['random bytes as images', { [IMG]: noise(3000, 5) }, IMG, 0],
+    [
+      // a valid header and images, then 20 gzip members of 64 MiB of zeros (1.25 GiB from about 1.3 MB)
+      '.gz bomb (1.25 GiB of zeros after the images)',
+      {
+        [IMG]: undefined,
+        [`${IMG}.gz`]: () =>
+          Buffer.concat([
+            gzipSync(goodMnist.images),
+            ...Array(20).fill(gzipSync(Buffer.alloc(64 << 20), { level: 1 })),
+          ]),
+      },
+      `${IMG}.gz`,
+    ],
   ] as [string, Record<string, Entry | undefined>, string, number?][]
 ).map(([what, over, file, offset]) => ({
   id: `mnist: ${what}`,
