@@ -205,3 +205,41 @@ rgw thread pool size = 16
     throw err;
   }
 }
+
+/**
+ * The server for one test file, started at its collection (`await s3ServerForTests(…)` at the top level), with
+ * its environment set for the file (and the child processes it starts) and everything undone after its tests.
+ * Undefined, with the reason printed, where the server's programs are not installed; where they are and it still
+ * fails to start, that is a failure under CI (which installs them) and a skip elsewhere.
+ */
+export async function s3ServerForTests(sdk: S3SdkLike, buckets: string[]): Promise<S3TestServer | undefined> {
+  const { afterAll } = await import('vitest');
+  const unavailable = s3TestServerUnavailable();
+  if (unavailable) {
+    console.warn(`skipping the s3:// tests: ${unavailable}`);
+    return undefined;
+  }
+  let server: S3TestServer;
+  try {
+    server = await startS3TestServer(sdk, { buckets });
+  } catch (err) {
+    if (process.env.CI) throw err;
+    console.warn(`skipping the s3:// tests: the S3 test server (radosgw) did not start: ${(err as Error).message}`);
+    return undefined;
+  }
+  console.log(`radosgw (single-node Ceph) answering on ${server.endpoint} after ${server.startSeconds.toFixed(1)} s`);
+  const saved = Object.fromEntries(Object.keys(server.env).map((k) => [k, process.env[k]]));
+  // Variables of the developer's own S3 setup would win over AWS_ENDPOINT_URL (see s3SettingsFromEnv).
+  const shadowing = ['AWS_ENDPOINT_URL_S3', 'S3_ENDPOINT', 'AWS_PROFILE', 'AWS_SESSION_TOKEN'];
+  for (const k of shadowing) saved[k] = process.env[k];
+  for (const k of shadowing) delete process.env[k];
+  Object.assign(process.env, server.env);
+  afterAll(async () => {
+    for (const [k, v] of Object.entries(saved)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+    await server.stop();
+  });
+  return server;
+}

@@ -3,9 +3,11 @@ export {
   type CheckpointContents,
   type LoadCheckpointOptions,
   type LoadedCheckpoint,
+  deserializeCheckpoint,
   loadCheckpoint,
   type Stateful,
   saveCheckpoint,
+  serializeCheckpoint,
 } from './checkpoint.js';
 export { loadModel, saveModel } from './model-file.js';
 export {
