@@ -5,7 +5,16 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { s3ServerForTests } from '../../../tools/testing/s3-test-server.js';
 import { main } from '../src/cli.js';
-import { gfile, LogdirError, listRuns, loadLogdir, loadRun, loadS3Sdk, readEvents, SummaryWriter } from '../src/index.js';
+import {
+  gfile,
+  LogdirError,
+  listRuns,
+  loadLogdir,
+  loadRun,
+  loadS3Sdk,
+  readEvents,
+  SummaryWriter,
+} from '../src/index.js';
 
 const BUCKET = 'trainkit-tb';
 const server = await s3ServerForTests((await loadS3Sdk()) as never, [BUCKET]);
@@ -134,7 +143,11 @@ describe.skipIf(!server)('s3:// log dirs (radosgw on 127.0.0.1)', () => {
 
   it('a prefix or bucket that holds nothing is a LogdirError naming it', async () => {
     const missing = `${freshPrefix()}/nothing`;
-    await expect(listRuns(missing)).rejects.toThrow(new LogdirError(`logdir ${missing}: no such directory`, missing, 'ENOENT'));
-    await expect(main(['ls', 's3://no-such-bucket-here/x'])).rejects.toThrow('logdir s3://no-such-bucket-here/x: no such directory');
+    await expect(listRuns(missing)).rejects.toThrow(
+      new LogdirError(`logdir ${missing}: no such directory`, missing, 'ENOENT'),
+    );
+    await expect(main(['ls', 's3://no-such-bucket-here/x'])).rejects.toThrow(
+      'logdir s3://no-such-bucket-here/x: no such directory',
+    );
   });
 });

@@ -1,9 +1,9 @@
 export { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 export {
   type CheckpointContents,
+  deserializeCheckpoint,
   type LoadCheckpointOptions,
   type LoadedCheckpoint,
-  deserializeCheckpoint,
   loadCheckpoint,
   type Stateful,
   saveCheckpoint,
