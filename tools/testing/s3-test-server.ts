@@ -120,6 +120,8 @@ mon data avail warn = 0
 mon data = ${dir}/mon
 [osd.0]
 osd data = ${dir}/osd
+osd crush update on start = false
+osd class update on start = false
 osd objectstore = memstore
 memstore device bytes = 536870912
 [client.rgw]
@@ -166,10 +168,14 @@ rgw thread pool size = 16
     ]);
     await run('ceph-mon', [...c, '-i', 'a', '--mkfs', '--monmap', join(dir, 'monmap')]);
     daemon('ceph-mon', ['-i', 'a']);
-    await run('ceph', [...c, '--connect-timeout', String(Math.ceil(timeLeft() / 1000)), 'osd', 'create'], {
-      timeout: timeLeft(),
-    });
-    await run('ceph-osd', [...c, '-i', '0', '--mkfs', '--osd-uuid', randomUUID()], { timeout: timeLeft() });
+    // The OSD is registered and put in the CRUSH map here, and told not to do either itself at boot: its own
+    // commands can leave before it has the monitor map, and are then refused ('wrong fsid'), killing it.
+    const osdUuid = randomUUID();
+    const ceph = (...args: string[]) =>
+      run('ceph', [...c, '--connect-timeout', String(Math.ceil(timeLeft() / 1000)), ...args], { timeout: timeLeft() });
+    await ceph('osd', 'create', osdUuid);
+    await ceph('osd', 'crush', 'add', 'osd.0', '1.0', 'root=default');
+    await run('ceph-osd', [...c, '-i', '0', '--mkfs', '--osd-uuid', osdUuid], { timeout: timeLeft() });
     daemon('ceph-osd', ['-i', '0']);
     daemon('radosgw', ['-n', 'client.rgw']);
     const endpoint = `http://127.0.0.1:${rgwPort}`;
