@@ -26,6 +26,9 @@ export async function connectRedis(url: string): Promise<Redis> {
     throw new CliError(`--redis ${url}: expected a redis:// or rediss:// URL`);
   }
   const redis = new Redis(url, { maxRetriesPerRequest: null, lazyConnect: true, retryStrategy: () => null });
+  // the failure is said once, below, rather than also as ioredis's "Unhandled error event"
+  const quiet = () => {};
+  redis.on('error', quiet);
   try {
     await redis.connect();
     await redis.ping();
@@ -35,6 +38,7 @@ export async function connectRedis(url: string): Promise<Redis> {
       `--redis ${url}: cannot connect (${(err as Error).message}); start one with: redis-server --port ${parsed.port || 6379}`,
     );
   }
+  redis.off('error', quiet);
   // connected: from now on reconnect as usual (a worker outlives a Redis restart)
   redis.options.retryStrategy = (times: number) => Math.min(times * 200, 5000);
   return redis;
