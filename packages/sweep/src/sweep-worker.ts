@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { DelayedError, type Job, UnrecoverableError, Worker } from 'bullmq';
+import { type Job, UnrecoverableError, WaitingError, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { attemptStart } from './attempt-start.js';
 import { type ProgramRun, runProgram } from './program-run.js';
@@ -58,7 +58,7 @@ export class SweepWorker {
       ...(options.stalledInterval !== undefined ? { stalledInterval: options.stalledInterval } : {}),
     });
     this.#worker.on('failed', (job, err) => {
-      if (!job || err instanceof DelayedError || err.name === 'DelayedError') return;
+      if (!job || err instanceof WaitingError || err.name === 'WaitingError') return;
       const left = (job.opts.attempts ?? 1) - job.attemptsMade;
       this.#log(
         `${job.data.job}: attempt ${job.attemptsMade} failed (${err.message.split('\n')[0]})${left > 0 && !(err instanceof UnrecoverableError) ? `; ${left} left` : '; no attempts left'}`,
@@ -134,9 +134,9 @@ export class SweepWorker {
       await reported;
       if (this.#stopping) {
         // back to the queue at once, without using up an attempt; the next worker resumes from the checkpoint
-        await job.moveToDelayed(Date.now(), token);
+        await job.moveToWait(token);
         this.#log(`${data.job}: stopped (${exit.signal ?? `exit code ${exit.code}`}); back in the queue`);
-        throw new DelayedError();
+        throw new WaitingError();
       }
       if (exit.code === 0) {
         this.#log(`${data.job}: completed, run in ${data.runDir}`);
@@ -147,10 +147,13 @@ export class SweepWorker {
         : exit.code === null
           ? 'did not start'
           : `exited with code ${exit.code}`;
-      const message = `${data.command[0]} ${how}:\n${exit.tail}`;
-      throw exit.code === USAGE_EXIT
-        ? new UnrecoverableError(`${message}\n(a usage error: not retried)`)
-        : new Error(message);
+      const usage = exit.code === USAGE_EXIT;
+      // first line: what happened and the program's error line (trainkit programs write `<program>: <message>`);
+      // then the last lines it printed
+      const lines = exit.tail.split('\n');
+      const last = lines.filter((l) => /^[^\s:]+: \S/.test(l)).at(-1) ?? lines.at(-1) ?? '';
+      const message = `${data.command[0]} ${how}${usage ? ' (a usage error: not retried)' : ''}: ${last}\n${exit.tail}`;
+      throw usage ? new UnrecoverableError(message) : new Error(message);
     } finally {
       this.#running.delete(job.id ?? data.job);
     }

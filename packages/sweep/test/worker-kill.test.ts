@@ -48,7 +48,7 @@ describe.skipIf(!redisInstalled)('a worker killed mid-job', () => {
       '--grid',
       'lr=0.01,0.1',
       '--',
-      ...cifarTrain('--epochs', '2', '--limit-train', '128', '--batch-size', '8'),
+      ...cifarTrain(['--epochs', '2', '--limit-train', '128', '--batch-size', '8']),
     );
     expect(enqueued.code, enqueued.stderr).toBe(0);
     const workers = [startWorker(redis.url, 'w1'), startWorker(redis.url, 'w2')];

@@ -8,8 +8,8 @@ export const SAMPLE = join(REPO, 'samples/cifar-10-sample');
 const SWEEP_CLI = join(REPO, 'packages/sweep/src/cli.ts');
 const TB_CLI = join(REPO, 'packages/tensorboard/src/cli.ts');
 
-/** cifar-train on the committed sample, tiny: 64 training and 32 test images, batches from the sweep's grid. */
-export function cifarTrain(...extra: string[]): string[] {
+/** cifar-train, tiny: 1 epoch of 64 training images, 32 test images, of the committed sample unless `data` says. */
+export function cifarTrain(extra: string[] = [], data = SAMPLE): string[] {
   return [
     'node',
     '--conditions=trainkit-source',
@@ -17,7 +17,7 @@ export function cifarTrain(...extra: string[]): string[] {
     'tsx',
     'src/cli.ts',
     '--data-dir',
-    SAMPLE,
+    data,
     '--no-download',
     '--epochs',
     '1',
