@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -25,18 +25,23 @@ afterAll(async () => {
   if (logs) rmSync(logs, { recursive: true, force: true });
 });
 
+/** Whether `pid` still runs: a zombie (dead, not yet reaped by its new parent, here PID 1) counts as dead. */
 function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch {
     return false;
+  }
+  try {
+    return !/^State:\s+Z/m.test(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  } catch {
+    return existsSync(`/proc/${pid}`);
   }
 }
 
 describe.skipIf(!redisInstalled)('a worker killed mid-job', () => {
   it('its training program dies with it; the job is taken again by the other worker, resumes from its checkpoint and completes', async () => {
-    // 2 jobs of 2 epochs of 16 steps (128 images in batches of 8)
+    // 2 jobs of 2 epochs of 40 steps (320 images in batches of 8): an epoch lasts longer than the guard takes
     const enqueued = await runMain(
       'sweep',
       '--redis',
@@ -48,7 +53,7 @@ describe.skipIf(!redisInstalled)('a worker killed mid-job', () => {
       '--grid',
       'lr=0.01,0.1',
       '--',
-      ...cifarTrain(['--epochs', '2', '--limit-train', '128', '--batch-size', '8']),
+      ...cifarTrain(['--epochs', '2', '--limit-train', '320', '--batch-size', '8']),
     );
     expect(enqueued.code, enqueued.stderr).toBe(0);
     const workers = [startWorker(redis.url, 'w1'), startWorker(redis.url, 'w2')];
@@ -66,10 +71,14 @@ describe.skipIf(!redisInstalled)('a worker killed mid-job', () => {
     expect(pid).toBeGreaterThan(0);
     victim.child.kill('SIGKILL');
     await victim.exit;
+    const killedAt = Date.now();
 
-    // the orphan guard ends the training program within a moment
-    for (let i = 0; i < 100 && alive(pid!); i++) await sleep(50);
+    // The orphan guard ends the training program within a moment, in the middle of its second epoch. (Without it,
+    // the program trains on until its next line to the dead worker's pipe fails: the end of the epoch, after it
+    // has written into the run directory the retry is about to use.)
+    while (alive(pid!) && Date.now() - killedAt < 5000) await sleep(20);
     expect(alive(pid!), `training program ${pid} outlived its worker`).toBe(false);
+    expect(Date.now() - killedAt).toBeLessThan(1000);
 
     const done = await runMain(
       'sweep',
@@ -96,7 +105,7 @@ describe.skipIf(!redisInstalled)('a worker killed mid-job', () => {
 
     // one run, whole: both epochs' test points once each, and the hparams at the end
     const run = await loadRun(runDir);
-    expect(run.scalars.test_accuracy?.map((p) => p.step)).toEqual([16, 32]);
+    expect(run.scalars.test_accuracy?.map((p) => p.step)).toEqual([40, 80]);
     expect(run.hparams?.values).toMatchObject({ lr: Number(killed.params.lr), epochs: 2 });
     await queue.close();
     connection.disconnect();
