@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
 import { version } from '../package.json';
 import { intFlag, parseCommandFlags } from './cli-flags.js';
-import { enqueueSweep } from './enqueue-sweep.js';
+import { enqueueSweep, sweepJobData } from './enqueue-sweep.js';
 import { connectRedis, DEFAULT_QUEUE, DEFAULT_REDIS_URL, redisUrl } from './redis-connection.js';
 import { parseGridParam, parseRandomParam } from './search-space.js';
 import type { SweepJobData } from './sweep-job.js';
@@ -96,7 +96,6 @@ async function sweepCommand(argv: readonly string[]): Promise<number> {
     ...(flags['checkpoint-dir'] !== undefined ? { checkpointDir: flags['checkpoint-dir'] } : {}),
   };
   if (flags['dry-run']) {
-    const { sweepJobData } = await import('./enqueue-sweep.js');
     for (const job of sweepJobData(def)) process.stdout.write(`${job.job}: ${job.command.join(' ')} → ${job.runDir}\n`);
     return 0;
   }

@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runProgram } from '../src/index.js';
 import { type RedisServer, redisInstalled, startRedis } from './helpers/redis-server.js';
 import { runMain } from './helpers/run-main.js';
 
@@ -40,6 +42,29 @@ describe('trainkit without Redis', () => {
     const r = await runMain('sweep', 'status', '--redis', 'redis://127.0.0.1:1', '--name', 'x');
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('--redis redis://127.0.0.1:1: cannot connect');
+  });
+});
+
+describe('runProgram', () => {
+  it('starts the program with the orphan guard preloaded and its lines streamed, and stops it with SIGINT', async () => {
+    const lines: string[] = [];
+    const program = [
+      "process.on('SIGINT', () => { console.log('saving'); process.exit(130); });",
+      "console.log(process.env.NODE_OPTIONS); process.stderr.write('ready\\r'); setInterval(() => {}, 1000);",
+    ].join(' ');
+    const run = runProgram([process.execPath, '-e', program], {
+      onLine: (line) => {
+        lines.push(line);
+        if (line === 'ready') run.stop();
+      },
+    });
+    const exit = await run.exit;
+    expect(exit).toMatchObject({ code: 130, signal: null });
+    const guard = /--require "([^"]+)"/.exec(lines[0]!)?.[1];
+    expect(guard).toMatch(/guard\/orphan-guard\.cjs$/);
+    expect(existsSync(guard!)).toBe(true);
+    expect(lines.slice(1)).toEqual(['ready', 'saving']);
+    expect(exit.tail.split('\n').at(-1)).toBe('saving');
   });
 });
 
