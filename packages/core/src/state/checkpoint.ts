@@ -4,7 +4,13 @@ import { defaultGenerator } from '../random/default-generator.js';
 import { Generator, type GeneratorState } from '../random/generator.js';
 import { tf } from '../tf.js';
 import { parseJson, stringifyJson } from './json-values.js';
-import { loadSafetensors, saveSafetensors } from './safetensors.js';
+import {
+  deserializeSafetensors,
+  loadSafetensors,
+  type SafetensorsContents,
+  saveSafetensors,
+  serializeSafetensors,
+} from './safetensors.js';
 
 /** Anything with a JSON-safe state dict: the LR schedulers, ReduceLROnPlateau, or your own. */
 export interface Stateful {
@@ -55,6 +61,23 @@ const TENSOR_REF = '$tensor';
  * random state and `extra` as JSON in the file's metadata. PyTorch can read the tensors with safetensors.
  */
 export async function saveCheckpoint(path: string, contents: CheckpointContents): Promise<void> {
+  const { tensors, metadata } = checkpointParts(contents);
+  await saveSafetensors(path, tensors, metadata);
+}
+
+/**
+ * The bytes saveCheckpoint would write, for a destination that is not a local file (an object store): hand them to
+ * something that stores them whole.
+ */
+export async function serializeCheckpoint(contents: CheckpointContents): Promise<Uint8Array> {
+  const { tensors, metadata } = checkpointParts(contents);
+  return serializeSafetensors(tensors, metadata, '<checkpoint>');
+}
+
+function checkpointParts(contents: CheckpointContents): {
+  tensors: Record<string, tf.Tensor>;
+  metadata: Record<string, string>;
+} {
   const tensors: Record<string, tf.Tensor> = {};
   const metadata: Record<string, string> = { [FORMAT_KEY]: VERSION };
   if (contents.model) {
@@ -83,7 +106,7 @@ export async function saveCheckpoint(path: string, contents: CheckpointContents)
   const rng = contents.rng === undefined ? defaultGenerator : contents.rng;
   if (rng) metadata.rng = stringifyJson(rng instanceof Generator ? rng.getState() : rng);
   if (contents.extra !== undefined) metadata.extra = stringifyJson(contents.extra);
-  await saveSafetensors(path, tensors, metadata);
+  return { tensors, metadata };
 }
 
 /**
@@ -92,7 +115,26 @@ export async function saveCheckpoint(path: string, contents: CheckpointContents)
  * extra. Each part is checked (names, shapes, group sizes) before it is changed.
  */
 export async function loadCheckpoint(path: string, options: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
-  const { tensors, metadata } = await loadSafetensors(path);
+  return restoreCheckpoint(await loadSafetensors(path), options, path);
+}
+
+/**
+ * loadCheckpoint for bytes read from elsewhere (an object store); `source` names them in errors, as the path does
+ * for a file.
+ */
+export async function deserializeCheckpoint(
+  bytes: Uint8Array,
+  options: LoadCheckpointOptions = {},
+  source = '<checkpoint>',
+): Promise<LoadedCheckpoint> {
+  return restoreCheckpoint(deserializeSafetensors(bytes, source), options, source);
+}
+
+function restoreCheckpoint(
+  { tensors, metadata }: SafetensorsContents,
+  options: LoadCheckpointOptions,
+  path: string,
+): LoadedCheckpoint {
   const fail = (detail: string) => new Error(`${path}: ${detail}`);
   try {
     const version = metadata[FORMAT_KEY];

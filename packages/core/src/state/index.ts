@@ -1,11 +1,13 @@
 export { writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 export {
   type CheckpointContents,
+  deserializeCheckpoint,
   type LoadCheckpointOptions,
   type LoadedCheckpoint,
   loadCheckpoint,
   type Stateful,
   saveCheckpoint,
+  serializeCheckpoint,
 } from './checkpoint.js';
 export { loadModel, saveModel } from './model-file.js';
 export {

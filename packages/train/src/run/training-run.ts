@@ -1,23 +1,15 @@
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import {
-  type BackendName,
-  Generator,
-  loadCheckpoint,
-  manualSeed,
-  type nn,
-  type optim,
-  tf,
-  writeFileAtomic,
-} from '@trainkit/core';
+import { type BackendName, Generator, manualSeed, type nn, type optim, tf } from '@trainkit/core';
 import { Timer, throughput } from '@trainkit/metrics';
-import { SummaryWriter } from '@trainkit/tensorboard';
+import { isS3Url, joinPath, SummaryWriter } from '@trainkit/tensorboard';
 import { type Figure, type PngOptions, type ProgressBar, type ProgressStream, progress } from '@trainkit/viz';
 import { explainFailure } from '../cli/cli-errors.js';
 import { epochLine, snakeCase } from './epoch-line.js';
 import { type InterruptGuard, onInterrupt } from './interrupt.js';
 import { divergedError, RunCheckpoints } from './run-checkpoints.js';
 import { changedSettings, createRunDirectory, resumedConfig } from './run-directory.js';
+import { loadRunCheckpoint, writeRunFile } from './run-files.js';
 import { logEpochEnd, logGraph } from './run-logs.js';
 import { MANIFEST_FILE, RunManifest } from './run-manifest.js';
 import { seedEpoch } from './seeds.js';
@@ -188,7 +180,7 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
     const config = resumed ? resumedConfig(resumed.config, flags, options.explicit ?? []) : { ...flags };
     for (const key of paths) {
       const value = config[key];
-      if (typeof value === 'string') config[key] = resolve(value) as C[keyof C];
+      if (typeof value === 'string') config[key] = absolute(value) as C[keyof C];
     }
     return new TrainingRun<C, M>(app, from, config, resumed, { ...options, log });
   }
@@ -225,10 +217,10 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
   async setup({ model, optimizer, datasets, graphInput }: SetupOptions): Promise<void> {
     const { config } = this;
     const resumed = this.#resumed;
-    const runDir = resumed ? resolve(resumed.runDir) : await createRunDirectory(config.logDir, config.runName);
-    const checkpointDir = resolve(config.checkpointDir ?? join(runDir, 'checkpoints'));
-    await mkdir(runDir, { recursive: true });
-    await mkdir(checkpointDir, { recursive: true });
+    const runDir = resumed ? absolute(resumed.runDir) : await createRunDirectory(config.logDir, config.runName);
+    const checkpointDir = absolute(config.checkpointDir ?? joinPath(runDir, 'checkpoints'));
+    // an s3:// prefix needs no creating
+    for (const dir of [runDir, checkpointDir]) if (!isS3Url(dir)) await mkdir(dir, { recursive: true });
     const state: RunState<C, M> = resumed
       ? { ...resumed, config, runDir, checkpointDir }
       : {
@@ -245,7 +237,7 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
         };
     const resumePath = config.resume;
     if (resumed && resumePath !== undefined) {
-      await explainFailure('--resume', resumePath, () => loadCheckpoint(resumePath, { model, optimizer }));
+      await explainFailure('--resume', resumePath, () => loadRunCheckpoint(resumePath, { model, optimizer }));
       const where =
         state.batch === 0 ? `after epoch ${state.epoch}` : `in epoch ${state.epoch + 1}, after batch ${state.batch}`;
       this.log(`resumed from ${resumePath}: step ${state.step}, ${where}`);
@@ -258,7 +250,7 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
     this.log(`run directory: ${runDir}  (tensorboard --logdir ${config.logDir})`);
     // Events after the checkpoint's step, written before the run was stopped, are hidden by TensorBoard (purge).
     const writer = new SummaryWriter(runDir, resumed ? { purgeStep: state.step + 1 } : {});
-    const manifest = new RunManifest(join(runDir, MANIFEST_FILE), {
+    const manifest = new RunManifest(joinPath(runDir, MANIFEST_FILE), {
       app: this.#app,
       config,
       seed: config.seed,
@@ -447,8 +439,8 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
    */
   async saveFigure(figure: Figure, name: string, png: PngOptions = {}): Promise<string> {
     const bytes = figure.toPNG(png);
-    const path = join(this.runDir, `${name}.png`);
-    await writeFileAtomic(path, [bytes]);
+    const path = joinPath(this.runDir, `${name}.png`);
+    await writeRunFile(path, bytes);
     this.writer.addFigure(`report/${name}`, bytes, this.state.step);
     return path;
   }
@@ -478,6 +470,11 @@ const RUN_PACKAGES = [
   '@trainkit/viz',
   '@trainkit/train',
 ];
+
+/** A path made absolute, so that a run resumes from any working directory; s3:// URLs are absolute already. */
+function absolute(path: string): string {
+  return isS3Url(path) ? path : resolve(path);
+}
 
 function isBetter(value: number | undefined, best: number | undefined, mode: 'max' | 'min'): boolean {
   if (value === undefined) throw new Error('TrainingRun.endEpoch: the best metric is not among the epoch metrics');
