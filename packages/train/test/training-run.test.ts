@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadSafetensors, nn, optim, tf } from '@trainkit/core';
 import { loadRun } from '@trainkit/tensorboard';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BEST_MODEL,
   CliError,
@@ -12,10 +12,13 @@ import {
   stepCheckpointName,
   TrainingRun,
 } from '../src/index.js';
-import { type TinyConfig, tinyProgram } from './helpers/tiny-program.js';
+import { type TinyConfig, tinyData, tinyProgram } from './helpers/tiny-program.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'trainkit-run-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+beforeAll(() => {
+  tinyData();
+});
 
 const config = (runName: string, extra: Partial<TinyConfig> = {}): TinyConfig => ({
   backend: 'cpu',

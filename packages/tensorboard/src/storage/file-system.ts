@@ -10,7 +10,7 @@ export interface FileEntry {
  * EACCES) and name the path.
  */
 export interface FileSystem {
-  /** The whole file. */
+  /** The whole file (a Buffer, from either file system). */
   readFile(path: string): Promise<Uint8Array>;
   /** Replaces the file as a whole: a reader (or a crash) sees the previous version or the new one, never a part. */
   writeFileAtomic(path: string, data: Uint8Array | string): Promise<void>;

@@ -6,8 +6,8 @@ let tmpCounter = 0;
 
 /** The local disk. Whole-file writes go to a temporary file in the same directory and are renamed into place. */
 export const localFileSystem: FileSystem = {
-  async readFile(path) {
-    return new Uint8Array(await readFile(path));
+  readFile(path) {
+    return readFile(path);
   },
   async writeFileAtomic(path, data) {
     await mkdir(dirname(path), { recursive: true });

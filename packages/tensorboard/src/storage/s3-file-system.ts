@@ -13,7 +13,9 @@ export const s3FileSystem: FileSystem = {
     const { sdk, client } = await s3Client();
     try {
       const out = await client.send(new sdk.GetObjectCommand({ Bucket: bucket, Key: key }));
-      return await out.Body!.transformToByteArray();
+      const bytes = await out.Body!.transformToByteArray();
+      // a Buffer, as a local file reads: protobufjs then decodes bytes fields as Buffers on both
+      return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     } catch (err) {
       throw s3Failure(err, path, 'read');
     }

@@ -6,7 +6,8 @@ import { type TrainingOptions, TrainingRun } from '../../src/index.js';
 
 let data: { trainSet: TensorDataset; testSet: TensorDataset } | undefined;
 
-function tinyData() {
+/** The data set, made on first use (call it before counting tensors: it keeps its own). */
+export function tinyData() {
   if (!data) {
     manualSeed(1);
     // 40 points of 4 features in 3 classes; 8 per batch: a 5-step epoch
