@@ -27,10 +27,11 @@ export const HELP = `trainkit: hyperparameter sweeps of trainkit programs, run b
     --backoff MS                delay before the first retry, doubled for each later one (default: 5000)
     --dry-run                   print the jobs without enqueuing them
 
-  trainkit sweep status --name NAME [--wait] [--json]
+  trainkit sweep status --name NAME [--wait] [--json | --run-dirs]
                                 each job's state (waiting, active, delayed, completed, failed), attempts, worker
                                 and run directory; exit code 0 when every job completed, 1 when one failed,
-                                3 while some still wait or run (--wait: poll until none does)
+                                3 while some still wait or run (--wait: poll until none does; --run-dirs: only
+                                the completed jobs' run directories, one a line, e.g. for trainkit-tb compare)
 
   trainkit worker [flags]       run jobs until stopped (Ctrl-C or SIGTERM: the running program saves a
                                 checkpoint and its job goes back to the queue, to resume from there)
@@ -50,7 +51,7 @@ Examples:
   trainkit sweep --name lr --random lr=loguniform:1e-4:1e-1 --trials 8 --seed 1 -- mnist-train --tsne-images 0
   trainkit worker
   trainkit sweep status --name lr-bs --wait
-  trainkit-tb compare runs/sweeps/lr-bs/* --tag test_accuracy
+  trainkit-tb compare $(trainkit sweep status --name lr-bs --run-dirs) --tag test_accuracy
 
 Exit codes: 0 done, 1 failed (the message says why), 2 usage error, 3 (status) not finished yet.
 `;
@@ -119,6 +120,7 @@ async function statusCommand(argv: readonly string[]): Promise<number> {
     name: { type: 'string' },
     wait: { type: 'boolean' },
     json: { type: 'boolean' },
+    'run-dirs': { type: 'boolean' },
     interval: { type: 'string' },
   });
   if (flags.name === undefined) throw new UsageError('sweep status: --name NAME is needed (the sweep to look at)');
@@ -138,7 +140,16 @@ async function statusCommand(argv: readonly string[]): Promise<number> {
         await sleep(interval);
         continue;
       }
-      process.stdout.write(flags.json ? `${JSON.stringify(status, null, 2)}\n` : formatSweepStatus(status));
+      process.stdout.write(
+        flags['run-dirs']
+          ? status.jobs
+              .filter((j) => j.state === 'completed')
+              .map((j) => `${j.runDir}\n`)
+              .join('')
+          : flags.json
+            ? `${JSON.stringify(status, null, 2)}\n`
+            : formatSweepStatus(status),
+      );
       return status.counts.failed > 0 ? 1 : status.finished ? 0 : 3;
     }
   } finally {

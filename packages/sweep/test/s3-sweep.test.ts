@@ -58,7 +58,9 @@ describe.skipIf(!server)('a sweep writing to s3:// (radosgw on 127.0.0.1)', () =
     expect(new Set(runs.map((r) => JSON.stringify(r.hparams?.values))).size).toBe(2);
     expect(runs.map((r) => r.hparams?.values.lr).sort()).toEqual([0.01, 0.1]);
 
-    const compare = await trainkitTb('compare', ...status.jobs.map((j) => j.runDir), '--tag', 'test_accuracy');
+    const dirs = await runMain('sweep', 'status', '--redis', redis.url, '--name', 's3', '--run-dirs');
+    expect(dirs.stdout).toBe(`${logDir}/s3/0-lr=0.01\n${logDir}/s3/1-lr=0.1\n`);
+    const compare = await trainkitTb('compare', ...dirs.stdout.trim().split('\n'), '--tag', 'test_accuracy');
     expect(compare.code, compare.stderr).toBe(0);
     expect(compare.stdout.split('\n')[0]).toMatch(/0-lr=0\.01\s+1-lr=0\.1/);
   });

@@ -1,4 +1,4 @@
-// A user of @trainkit/sweep alone (it depends on bullmq and ioredis, on no other trainkit package and not on tfjs):
+// A user of @trainkit/sweep alone (bullmq, ioredis and @trainkit/tensorboard; not tfjs):
 // a grid × random search planned into jobs, without a Redis server.
 import { parseGridParam, parseRandomParam, type SweepJobData, sweepJobData } from '@trainkit/sweep';
 
