@@ -41,15 +41,26 @@ export function s3TestServerUnavailable(): string | undefined {
   return undefined;
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as { port: number };
-      srv.close(() => resolve(port));
-    });
+    srv.once('error', () => resolve(false));
+    srv.listen(port, '127.0.0.1', () => srv.close(() => resolve(true)));
   });
+}
+
+// The monitor, the gateway and the OSD's messengers (it binds four ports, retrying along its range) get one block of
+// ports found free together, so that clusters started side by side (parallel test runs) keep to their own blocks.
+const PORT_BLOCK = 16;
+
+async function freePortBlock(): Promise<number> {
+  for (let tries = 0; tries < 50; tries++) {
+    const base = 20000 + Math.floor(Math.random() * (32000 - 20000 - PORT_BLOCK));
+    let free = true;
+    for (let p = base; p < base + PORT_BLOCK && free; p++) free = await portFree(p);
+    if (free) return base;
+  }
+  throw new Error(`no block of ${PORT_BLOCK} free ports found between 20000 and 32000`);
 }
 
 /**
@@ -62,9 +73,21 @@ export async function startS3TestServer(
 ): Promise<S3TestServer> {
   const unavailable = s3TestServerUnavailable();
   if (unavailable) throw new Error(unavailable);
+  try {
+    return await startOnce(sdk, buckets, timeoutMs);
+  } catch (err) {
+    // A port taken between our check and the daemon's bind (another cluster starting beside this one) shows as a
+    // daemon exiting or a 'wrong fsid'; once more on other ports.
+    process.stderr.write(`S3 test server: first start failed (${(err as Error).message}); trying other ports\n`);
+    return startOnce(sdk, buckets, timeoutMs);
+  }
+}
+
+async function startOnce(sdk: S3SdkLike, buckets: string[], timeoutMs: number): Promise<S3TestServer> {
   const t0 = performance.now();
   const dir = mkdtempSync(join(tmpdir(), 'trainkit-s3-'));
-  const [monPort, rgwPort, osdPortBase] = [await freePort(), await freePort(), await freePort()];
+  const base = await freePortBlock();
+  const [monPort, rgwPort, osdPortMin, osdPortMax] = [base, base + 1, base + 2, base + PORT_BLOCK - 1];
   const fsid = randomUUID();
   const conf = join(dir, 'ceph.conf');
   // No cephx (auth none), pools of one replica, everything under `dir`; the OSD keeps its objects in memory.
@@ -86,8 +109,8 @@ mon allow pool size one = true
 mon warn on pool no redundancy = false
 osd crush chooseleaf type = 0
 ms bind ipv6 = false
-ms bind port min = ${osdPortBase}
-ms bind port max = ${osdPortBase + 200}
+ms bind port min = ${osdPortMin}
+ms bind port max = ${osdPortMax}
 run dir = ${dir}/run
 admin socket = ${dir}/run/$name.asok
 log file = ${dir}/log/$name.log
@@ -97,6 +120,8 @@ mon data avail warn = 0
 mon data = ${dir}/mon
 [osd.0]
 osd data = ${dir}/osd
+osd crush update on start = false
+osd class update on start = false
 osd objectstore = memstore
 memstore device bytes = 536870912
 [client.rgw]
@@ -143,10 +168,14 @@ rgw thread pool size = 16
     ]);
     await run('ceph-mon', [...c, '-i', 'a', '--mkfs', '--monmap', join(dir, 'monmap')]);
     daemon('ceph-mon', ['-i', 'a']);
-    await run('ceph', [...c, '--connect-timeout', String(Math.ceil(timeLeft() / 1000)), 'osd', 'create'], {
-      timeout: timeLeft(),
-    });
-    await run('ceph-osd', [...c, '-i', '0', '--mkfs', '--osd-uuid', randomUUID()], { timeout: timeLeft() });
+    // The OSD is registered and put in the CRUSH map here, and told not to do either itself at boot: its own
+    // commands can leave before it has the monitor map, and are then refused ('wrong fsid'), killing it.
+    const osdUuid = randomUUID();
+    const ceph = (...args: string[]) =>
+      run('ceph', [...c, '--connect-timeout', String(Math.ceil(timeLeft() / 1000)), ...args], { timeout: timeLeft() });
+    await ceph('osd', 'create', osdUuid);
+    await ceph('osd', 'crush', 'add', 'osd.0', '1.0', 'root=default');
+    await run('ceph-osd', [...c, '-i', '0', '--mkfs', '--osd-uuid', osdUuid], { timeout: timeLeft() });
     daemon('ceph-osd', ['-i', '0']);
     daemon('radosgw', ['-n', 'client.rgw']);
     const endpoint = `http://127.0.0.1:${rgwPort}`;

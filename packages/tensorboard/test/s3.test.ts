@@ -102,6 +102,16 @@ describe.skipIf(!server)('s3:// log dirs (radosgw on 127.0.0.1)', () => {
     expect(run!.scalars.loss!.map((p) => p.step)).toEqual(Array.from({ length: 250 }, (_, i) => i));
   });
 
+  it('SIGTERM: the exit hooks upload what is queued before the signal ends the process', async () => {
+    const logdir = freshPrefix();
+    const { child } = await startHelper('s3-until-signal.ts', [logdir, '120'], /^queued 120$/);
+    const exited = new Promise<NodeJS.Signals | null>((r) => child.once('exit', (_code, signal) => r(signal)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe('SIGTERM'); // still dies of the signal
+    const [run] = await loadLogdir(logdir);
+    expect(run!.scalars.loss!.map((p) => p.step)).toEqual(Array.from({ length: 120 }, (_, i) => i));
+  });
+
   it('an object rewritten with writeFileAtomic is whole at every moment, even when the writer is killed', async () => {
     const url = `${freshPrefix()}/checkpoints/epoch_1.safetensors`;
     const size = 8 << 20;

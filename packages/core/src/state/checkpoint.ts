@@ -4,6 +4,7 @@ import { defaultGenerator } from '../random/default-generator.js';
 import { Generator, type GeneratorState } from '../random/generator.js';
 import { tf } from '../tf.js';
 import { parseJson, stringifyJson } from './json-values.js';
+import { architectureMetadata } from './model-architecture.js';
 import {
   deserializeSafetensors,
   loadSafetensors,
@@ -54,6 +55,17 @@ export interface LoadedCheckpoint {
 const FORMAT_KEY = 'trainkit.checkpoint';
 const VERSION = '1';
 const TENSOR_REF = '$tensor';
+const MODEL_PREFIX = 'model.';
+
+/** @internal The model's state dict within a checkpoint's tensors, or undefined when the file is no checkpoint. */
+export function checkpointModelTensors(
+  tensors: Record<string, tf.Tensor>,
+  metadata: Record<string, string>,
+): Record<string, tf.Tensor> | undefined {
+  if (metadata[FORMAT_KEY] === undefined) return undefined;
+  const names = Object.keys(tensors).filter((k) => k.startsWith(MODEL_PREFIX));
+  return Object.fromEntries(names.map((k) => [k.slice(MODEL_PREFIX.length), tensors[k]!]));
+}
 
 /**
  * Saves a training checkpoint to one safetensors file, atomically: the model's tensors under `model.`, the
@@ -81,7 +93,9 @@ function checkpointParts(contents: CheckpointContents): {
   const tensors: Record<string, tf.Tensor> = {};
   const metadata: Record<string, string> = { [FORMAT_KEY]: VERSION };
   if (contents.model) {
-    for (const [name, t] of Object.entries(contents.model.stateDict())) tensors[`model.${name}`] = t;
+    for (const [name, t] of Object.entries(contents.model.stateDict())) tensors[`${MODEL_PREFIX}${name}`] = t;
+    // loadModel(path) rebuilds the model from a checkpoint too (a whole model per epoch, as torch.save(model))
+    Object.assign(metadata, architectureMetadata(contents.model, { optional: true }));
   }
   if (contents.optimizer) {
     const sd = contents.optimizer.stateDict();
@@ -157,7 +171,7 @@ function restoreCheckpoint(
       if (options[part] && metadata[part] === undefined)
         throw fail(`the checkpoint holds no ${part} state to restore the given ${part} from`);
     }
-    const modelTensors = Object.keys(tensors).filter((k) => k.startsWith('model.'));
+    const modelTensors = Object.keys(tensors).filter((k) => k.startsWith(MODEL_PREFIX));
     if (options.model && modelTensors.length === 0)
       throw fail('the checkpoint holds no model tensors to restore the given model from');
     if (options.rng && metadata.rng === undefined)
@@ -165,7 +179,7 @@ function restoreCheckpoint(
 
     let model: LoadStateDictResult | null = null;
     if (options.model) {
-      const sd = Object.fromEntries(modelTensors.map((k) => [k.slice('model.'.length), tensors[k]!]));
+      const sd = Object.fromEntries(modelTensors.map((k) => [k.slice(MODEL_PREFIX.length), tensors[k]!]));
       try {
         model = options.model.loadStateDict(sd, { strict: options.strict ?? true });
       } catch (err) {

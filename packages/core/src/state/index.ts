@@ -9,7 +9,7 @@ export {
   saveCheckpoint,
   serializeCheckpoint,
 } from './checkpoint.js';
-export { loadModel, saveModel } from './model-file.js';
+export { type LoadModelOptions, loadModel, saveModel } from './model-file.js';
 export {
   deserializeSafetensors,
   loadSafetensors,

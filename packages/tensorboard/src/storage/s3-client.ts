@@ -9,7 +9,7 @@ let sdk: Promise<S3Sdk> | undefined;
  * The AWS SDK's S3 client package, loaded on the first s3:// path. It is an optional peer dependency: a program
  * that never logs to S3 installs none of its ~100 packages, and one that does gets told what to install.
  */
-export function loadS3Sdk(): Promise<S3Sdk> {
+export function s3Sdk(): Promise<S3Sdk> {
   sdk ??= import('@aws-sdk/client-s3').catch((err: NodeJS.ErrnoException) => {
     sdk = undefined;
     if (err.code === 'ERR_MODULE_NOT_FOUND' || err.code === 'MODULE_NOT_FOUND') {
@@ -23,6 +23,15 @@ export function loadS3Sdk(): Promise<S3Sdk> {
   return sdk;
 }
 
+/**
+ * The `@aws-sdk/client-s3` module as trainkit loads it (resolved beside @trainkit/tensorboard), for code that wants
+ * the same client package, e.g. to create a bucket. Typed `unknown` so that this package's types never need the SDK
+ * installed; cast it to `typeof import('@aws-sdk/client-s3')`.
+ */
+export function loadS3Sdk(): Promise<unknown> {
+  return s3Sdk();
+}
+
 const clients = new Map<string, S3Client>();
 
 /**
@@ -31,7 +40,7 @@ const clients = new Map<string, S3Client>();
  */
 export async function s3Client(): Promise<{ sdk: S3Sdk; client: S3Client; settings: S3Settings }> {
   const settings = s3SettingsFromEnv();
-  const loaded = await loadS3Sdk();
+  const loaded = await s3Sdk();
   const id = JSON.stringify([settings, process.env.AWS_ACCESS_KEY_ID ?? '', process.env.AWS_PROFILE ?? '']);
   let client = clients.get(id);
   if (!client) {
