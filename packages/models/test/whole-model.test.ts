@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadModel, nn, saveModel, tf, useBackend } from '@trainkit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BasicBlock, Bottleneck, MLP, ResNet, resnet18, resnet50, Tudui, VGG, vgg11Bn, vgg16 } from '../src/index.js';
+import { BasicBlock, Bottleneck, MLP, ResNet, resnet18, resnet50, Tudui, VGG, vgg16 } from '../src/index.js';
 import { yieldToEventLoop } from './helpers/builders.js';
 
 let dir: string;
@@ -42,11 +42,7 @@ function expectSameState(a: nn.Module, b: nn.Module): void {
 
 describe('whole models of the zoo saved and loaded back (torch.save(model) / torch.load)', () => {
   it('VGG16: 138,357,544 parameters saved and loaded back equal, as a VGG', async () => {
-    // the weights are filled by tfjs rather than drawn by VGG's init (some 20 s of JavaScript), seeded per tensor
-    const model = nn.utils.skipInit(() => vgg16());
-    model
-      .namedParameters()
-      .forEach(([, p], i) => p.copy_(tf.tidy(() => tf.randomUniform(p.shape, -0.1, 0.1, 'float32', i))));
+    const model = filled(() => vgg16());
     expect(count(model)).toBe(138_357_544);
     const path = join(dir, 'vgg16.safetensors');
     await saveModel(model, path);
