@@ -33,14 +33,19 @@ export interface ExampleCase {
   timeoutMs?: number;
 }
 
-interface Exit {
+/** how a child process ended, with everything it printed */
+export interface Exit {
   code: number | null;
   signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
 }
 
-function run(args: string[], options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<Exit> {
+/** Runs `node ...args`, collecting its output; SIGKILLs it after timeoutMs. */
+export function run(
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number },
+): Promise<Exit> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: options.cwd,

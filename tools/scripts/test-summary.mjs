@@ -8,20 +8,19 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const rows = [];
-for (const group of ['packages', 'apps', 'tools']) {
-  const dir = join(root, group);
-  if (!existsSync(dir)) continue;
-  for (const name of readdirSync(dir)) {
-    const report = join(dir, name, '.vitest', 'report.json');
-    if (!existsSync(report)) continue;
-    const r = JSON.parse(readFileSync(report, 'utf8'));
-    passed += r.numPassedTests;
-    failed += r.numFailedTests;
-    skipped += r.numPendingTests + (r.numTodoTests ?? 0);
-    rows.push(
-      `  ${group}/${name}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`,
-    );
-  }
+// the workspaces of pnpm-workspace.yaml: every folder of packages/, apps/ and tools/, and examples/ itself
+const workspaces = ['packages', 'apps', 'tools'].flatMap((group) =>
+  existsSync(join(root, group)) ? readdirSync(join(root, group)).map((name) => `${group}/${name}`) : [],
+);
+workspaces.push('examples');
+for (const workspace of workspaces) {
+  const report = join(root, workspace, '.vitest', 'report.json');
+  if (!existsSync(report)) continue;
+  const r = JSON.parse(readFileSync(report, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+  rows.push(`  ${workspace}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
 }
 console.log(rows.join('\n'));
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

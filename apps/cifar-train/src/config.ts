@@ -25,6 +25,7 @@ export const {
     'cifar-train --optimizer adam --lr 1e-3 --augment',
     'cifar-train --resume runs/cifar-train/20250101-120000/checkpoints/epoch_3.safetensors',
     'cifar-train --eval-only runs/cifar-train/20250101-120000/checkpoints/best.safetensors',
+    'cifar-train predict --model runs/cifar-train/20250101-120000/checkpoints/best.safetensors dog.png',
   ],
   defaults: { epochs: 10, batchSize: 64, lr: 0.01, logDir: 'runs/cifar-train', dataDir: 'data' },
   flags: {

@@ -1,7 +1,7 @@
-import { join } from 'node:path';
-import { type nn, writeFileAtomic } from '@trainkit/core';
+import type { nn } from '@trainkit/core';
 import { ConfusionMatrix, getPredictions, type Loader } from '@trainkit/metrics';
-import { historyCurves, type TrainingRun } from '@trainkit/train';
+import { joinPath } from '@trainkit/tensorboard';
+import { historyCurves, type TrainingRun, writeRunFile } from '@trainkit/train';
 import { plotConfusionMatrix } from '@trainkit/viz';
 import type { CifarMetric } from './checkpoints.js';
 import type { CifarConfig } from './config.js';
@@ -58,13 +58,15 @@ export async function writeReport({ run, model, testDataloader, classes }: Repor
   );
 
   const files: ReportFiles = {
-    curves: join(runDir, REPORT_FILES.curves),
-    confusionMatrix: join(runDir, REPORT_FILES.confusionMatrix),
-    perClassAccuracy: join(runDir, REPORT_FILES.perClassAccuracy),
+    curves: joinPath(runDir, REPORT_FILES.curves),
+    confusionMatrix: joinPath(runDir, REPORT_FILES.confusionMatrix),
+    perClassAccuracy: joinPath(runDir, REPORT_FILES.perClassAccuracy),
   };
-  historyCurves(history, { title: 'CIFAR-10 training' }).save(files.curves);
-  plotConfusionMatrix(cm, { classNames: classes, title: `CIFAR-10 test set, epoch ${state.epoch}` }).save(
+  // written through the run's files, so that an s3:// run directory gets them too
+  await writeRunFile(files.curves, historyCurves(history, { title: 'CIFAR-10 training' }).toPNG());
+  await writeRunFile(
     files.confusionMatrix,
+    plotConfusionMatrix(cm, { classNames: classes, title: `CIFAR-10 test set, epoch ${state.epoch}` }).toPNG(),
   );
   const table = perClassAccuracyTable(cm, classes);
   const markdown = [
@@ -79,7 +81,7 @@ export async function writeReport({ run, model, testDataloader, classes }: Repor
     '```',
     '',
   ].join('\n');
-  await writeFileAtomic(files.perClassAccuracy, [Buffer.from(markdown, 'utf8')]);
+  await writeRunFile(files.perClassAccuracy, markdown);
   log(`\nper-class test accuracy:\n${table}`);
 
   const last = history.at(-1);

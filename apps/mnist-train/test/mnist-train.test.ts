@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Generator, loadCheckpoint, loadSafetensors, optim, tf } from '@trainkit/core';
+import { Generator, loadCheckpoint, loadModel, loadSafetensors, optim, tf } from '@trainkit/core';
 import { loadRun, type RunData, readEvents } from '@trainkit/tensorboard';
 import { BEST_MODEL, disposeTraining, epochCheckpointName, MANIFEST_FILE, stepCheckpointName } from '@trainkit/train';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -213,6 +213,19 @@ describe('mnist-train, 2 epochs on tiny IDX files', () => {
     const optimizer = new optim.Adam(model.parameters(), { lr: 1e-3 });
     expect(await loadCheckpoint(path, { model, optimizer })).toMatchObject({ epoch: 2, step: 18 });
     expect(optimizer.state.size).toBe(6); // Adam's moments for every parameter came back
+    // each epoch's checkpoint and best.safetensors are whole models too (torch.save(model)): loadModel(path) rebuilds
+    // the MLP with the same weights, no class given
+    for (const file of [path, join(a.checkpointDir, BEST_MODEL)]) {
+      const whole = await loadModel(file);
+      expect(whole).toBeInstanceOf(MLP);
+      expect(whole.toString()).toBe(model.toString());
+      if (file === path) {
+        for (const [k, t] of Object.entries(model.stateDict())) {
+          expect(Array.from(whole.stateDict()[k]!.dataSync()), k).toEqual(Array.from(t.dataSync()));
+        }
+      }
+      whole.dispose();
+    }
     disposeTraining(model, optimizer);
     const best = await evaluateOnly(flags('--eval-only', join(a.checkpointDir, BEST_MODEL)).config, () => {});
     expect(best.count).toBe(60);

@@ -1,9 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   defaultGenerator,
+  deserializeCheckpoint,
   Generator,
   loadCheckpoint,
   loadSafetensors,
@@ -12,6 +13,7 @@ import {
   optim,
   saveCheckpoint,
   saveModel,
+  serializeCheckpoint,
   tf,
   useBackend,
 } from '../src/index.js';
@@ -121,6 +123,23 @@ describe('checkpoints', () => {
     expect(JSON.parse(metadata.scheduler!)).toMatchObject({ step_size: 2, gamma: 0.5, last_epoch: 1 });
     expect(JSON.parse(metadata.rng!).mt).toHaveLength(624);
     tf.dispose(Object.values(tensors));
+  });
+
+  it('serializeCheckpoint gives the file’s bytes; deserializeCheckpoint restores from bytes (for object stores)', async () => {
+    const run = setup(4);
+    epoch(run);
+    const path = join(dir, 'bytes.safetensors');
+    await saveCheckpoint(path, { ...run, epoch: 1, extra: { where: 's3' } });
+    const bytes = await serializeCheckpoint({ ...run, epoch: 1, extra: { where: 's3' } });
+    expect(Buffer.from(bytes).equals(await readFile(path))).toBe(true);
+    const other = setup(5);
+    const loaded = await deserializeCheckpoint(bytes, { model: other.model }, 's3://b/bytes.safetensors');
+    expect(loaded).toMatchObject({ epoch: 1, extra: { where: 's3' } });
+    const values = (m: nn.Module) => Object.values(m.stateDict()).map((t) => Array.from(t.dataSync()));
+    expect(values(other.model)).toEqual(values(run.model));
+    await expect(deserializeCheckpoint(bytes.subarray(0, 20), {}, 's3://b/cut.safetensors')).rejects.toThrow(
+      's3://b/cut.safetensors',
+    );
   });
 
   it("keeps ReduceLROnPlateau's infinite best and SGD's null momentum buffers", async () => {

@@ -18,6 +18,9 @@ describeReadmeExamples(new URL('..', import.meta.url), {
       ).toEqual(['0.bias', '0.weight', '3.bias', '3.weight']);
     },
   },
+  'whole-model.ts': {
+    check: ({ stdout }) => expect(stdout).toMatch(/^true 10 false$/m),
+  },
   'backward.ts': {
     check: ({ stdout }) => expect(stdout).toMatch(/^loss \d+\.\d{4}, weight\.grad 3,4$/m),
   },

@@ -17,6 +17,7 @@ export {
   type CIFAR10Options,
   type Cifar10Location,
   locateCifar10,
+  parseCifarMeta,
 } from './datasets/cifar10.js';
 export {
   type DatasetNotFoundDetails,
@@ -26,16 +27,22 @@ export {
 export type { DownloadSettings } from './datasets/download-settings.js';
 export { FashionMNIST } from './datasets/fashion-mnist.js';
 export { IDX_IMAGES, IDX_LABELS, type IdxArray, parseIdx, readIdxFile } from './datasets/idx.js';
-export { decodeImage, loadImageFile } from './datasets/image-decode.js';
+export { type DecodeImageOptions, decodeImage, loadImageFile } from './datasets/image-decode.js';
 export { ImageFolder, type ImageFolderOptions } from './datasets/image-folder.js';
+export {
+  checkImageSize,
+  DecompressionBombError,
+  type ImageLimitOptions,
+  MAX_IMAGE_PIXELS,
+} from './datasets/image-limits.js';
 export { MNIST, type MNISTOptions } from './datasets/mnist.js';
 export { VisionDataset, type VisionDatasetOptions } from './datasets/vision-dataset.js';
 export type { ArrayTensor, ImageArray, TypedArray } from './image-array.js';
 export { isArrayTensor, isImageArray } from './image-array.js';
 export { DataFileError } from './io/data-file-error.js';
 export { DownloadError, type DownloadOptions, downloadFile } from './io/download.js';
-export { extractTar } from './io/extract-tar.js';
-export { md5File } from './io/md5.js';
+export { type ExtractTarOptions, extractTar } from './io/extract-tar.js';
+export { checkMd5, md5File } from './io/md5.js';
 export { type DownloadProgress, type ProgressCallback, stderrProgress } from './io/progress.js';
 export { type ReadTarOptions, readTar, type TarEntry, type TarEntrySink } from './io/tar-reader.js';
 export { randomSplit } from './random-split.js';

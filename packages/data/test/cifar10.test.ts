@@ -264,7 +264,11 @@ describe('CIFAR10 missing and download', () => {
       { name: 'cifar-10-batches-bin/batches.meta.txt', data: META },
     ]);
     const server = await startServer({
-      '/kriz/cifar-10-binary.tar.gz': { body, cutAfter: Math.floor(body.length / 3) },
+      '/kriz/cifar-10-binary.tar.gz': {
+        body,
+        cutAfter: Math.floor(body.length / 3),
+        cutOnceWritten: join(tmp.dir, 'cifar-10-binary.tar.gz.part'),
+      },
     });
     try {
       const reports: DownloadProgress[] = [];

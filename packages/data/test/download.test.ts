@@ -56,7 +56,7 @@ describe('downloadFile', () => {
 
   it('an interrupted transfer keeps only a .part, and the next call resumes it with a Range request', async () => {
     const dest = join(tmp.dir, 'f.bin');
-    server.files.set('/f.bin', { body: payload, cutAfter: 100_000 });
+    server.files.set('/f.bin', { body: payload, cutAfter: 100_000, cutOnceWritten: `${dest}.part` });
     const err = await downloadFile(`${server.url}f.bin`, dest, { md5: md5(payload) }).catch((e) => e);
     expect(err).toBeInstanceOf(DownloadError);
     expect(err.message).toMatch(/interrupted after \d+ of 300000 bytes/);

@@ -1,3 +1,5 @@
+import './register-models.js';
+
 export { AlexNet, type AlexNetOptions, alexnet } from './alexnet.js';
 export { BasicBlock } from './basic-block.js';
 export { Bottleneck } from './bottleneck.js';

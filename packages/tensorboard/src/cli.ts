@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../package.json';
 import { writeFileAtomic } from './atomic-write.js';
@@ -12,6 +11,7 @@ import { lsCommand } from './cli/ls-command.js';
 import { scalarsCommand } from './cli/scalars-command.js';
 import { LogdirError, listRuns } from './logdir.js';
 import { loadRun, type RunData } from './run-loader.js';
+import { joinPath } from './storage/gfile.js';
 
 const USAGE = `trainkit-tb: look at TensorBoard logs without a browser
 
@@ -23,7 +23,9 @@ const USAGE = `trainkit-tb: look at TensorBoard logs without a browser
 
   trainkit-tb --help | --version
 
-Runs are named by their path relative to LOGDIR, as TensorBoard and 'ls' name them.
+Runs are named by their path relative to LOGDIR, as TensorBoard and 'ls' name them. LOGDIR and RUN_DIR may be
+s3://bucket/prefix URLs (AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY from the environment;
+needs @aws-sdk/client-s3 installed).
 Exit codes: 0 done, 1 failed (the message says why), 2 usage error.
 `;
 
@@ -83,7 +85,7 @@ async function loadAll(logdir: LogdirArgument, warn: Warn): Promise<RunData[]> {
 async function loadRunDir(dir: string, name: string): Promise<RunData> {
   const run = await loadRun(dir, name);
   if (run.files.length > 0) return run;
-  const below = (await listRuns(dir)).filter((r) => r.name !== '.').map((r) => join(dir, r.name));
+  const below = (await listRuns(dir)).filter((r) => r.name !== '.').map((r) => joinPath(dir, r.name));
   throw new CliError(
     `${dir}: no event files, not a run directory${below.length ? `; the runs under it: ${below.join(', ')}` : ''}`,
   );

@@ -1,5 +1,6 @@
 import { closeSync, mkdirSync, openSync, readdirSync, write, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EventRecordWriter } from './event-record-writer.js';
 import { registerOpenWriter, unregisterOpenWriter } from './exit-hooks.js';
 import { eventFileName } from './file-names.js';
 import { encodeMessage, pb } from './proto.js';
@@ -41,7 +42,7 @@ interface PendingWrite {
  * every record that reached the OS; only events still queued (at most flushSecs old while the event loop runs or
  * events are being logged) are lost, and a record is never half-overwritten.
  */
-export class EventFileWriter {
+export class EventFileWriter implements EventRecordWriter {
   readonly logDir: string;
   readonly path: string;
   readonly #maxQueue: number;
@@ -164,6 +165,11 @@ export class EventFileWriter {
       this.#error = undefined;
       throw new Error(`writing event file ${this.path} failed: ${err.message}`, { cause: err });
     }
+  }
+
+  /** flush(): the local file is written when it returns. */
+  async flushed(): Promise<void> {
+    this.flush();
   }
 
   /** Flushes and closes the file. The returned promise resolves once the file descriptor is closed. */

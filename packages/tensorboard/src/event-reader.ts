@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { decodeMessage, type EventProto, pb } from './proto.js';
 import { type RecordIssue, readRecords } from './record-reader.js';
+import { gfile } from './storage/gfile.js';
 
 export interface EventFileContents {
   file: string;
@@ -37,7 +37,7 @@ export function parseEventFile(buf: Uint8Array, file = '<buffer>'): EventFileCon
   return issue ? { file, events, offsets, issue } : { file, events, offsets };
 }
 
-/** Reads one event file (see parseEventFile). */
+/** Reads one event file, a local one or an s3:// object (see parseEventFile). */
 export async function readEvents(file: string): Promise<EventFileContents> {
-  return parseEventFile(await readFile(file), file);
+  return parseEventFile(await gfile.readFile(file), file);
 }

@@ -6,7 +6,12 @@
  */
 export interface Flushable {
   flush(): void;
+  /** Resolves once what flush() started is stored (an upload to S3); awaited on SIGINT/SIGTERM before exiting. */
+  settle?(): Promise<void>;
 }
+
+// How long a signal waits for uploads started by the flush before the process ends anyway.
+const SETTLE_TIMEOUT_MS = 10_000;
 
 const open = new Set<Flushable>();
 const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
@@ -23,10 +28,16 @@ function flushAll(): void {
 
 function onSignal(signal: NodeJS.Signals): void {
   flushAll();
-  if (process.listenerCount(signal) === 1) {
-    uninstall();
+  if (process.listenerCount(signal) !== 1) return;
+  uninstall();
+  const pending = [...open].map((w) => w.settle?.()).filter((p) => p !== undefined);
+  if (pending.length === 0) {
     process.kill(process.pid, signal);
+    return;
   }
+  // S3 uploads are asynchronous: give the ones the flush started a chance to finish before the signal ends us.
+  const timeout = new Promise((resolve) => setTimeout(resolve, SETTLE_TIMEOUT_MS).unref());
+  void Promise.race([Promise.allSettled(pending), timeout]).then(() => process.kill(process.pid, signal));
 }
 
 function install(): void {

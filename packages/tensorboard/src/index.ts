@@ -1,12 +1,13 @@
 /**
  * PyTorch's SummaryWriter for Node.js: TensorBoard event files, a reader for them, and the record-level building
- * blocks. Depends on no other trainkit package.
+ * blocks; logs on the local disk or under an s3:// prefix (gfile). Depends on no other trainkit package.
  *
  * @module @trainkit/tensorboard
  */
 export { crc32c, maskCrc, maskedCrc32c, unmaskCrc } from './crc32c.js';
 export { EventFileWriter, type EventFileWriterOptions } from './event-file-writer.js';
 export { type EventFileContents, parseEventFile, readEvents } from './event-reader.js';
+export type { EventRecordWriter } from './event-record-writer.js';
 export { defaultLogDir, eventFileName } from './file-names.js';
 export { isEventFile, LogdirError, listRuns, type RunLocation } from './logdir.js';
 export { encodePng, type PngImage } from './png/png-encoder.js';
@@ -35,6 +36,14 @@ export {
   type TextEntry,
   tensorValues,
 } from './run-loader.js';
+export { S3EventFileWriter, type S3EventFileWriterOptions } from './s3-event-file-writer.js';
+export type { FileEntry, FileSystem } from './storage/file-system.js';
+export { fileSystemFor, gfile, joinPath } from './storage/gfile.js';
+export { localFileSystem } from './storage/local-file-system.js';
+export { loadS3Sdk } from './storage/s3-client.js';
+export { s3FileSystem } from './storage/s3-file-system.js';
+export { type S3Settings, s3SettingsFromEnv } from './storage/s3-settings.js';
+export { formatS3Url, isS3Url, parseS3Url, type S3Location } from './storage/s3-url.js';
 export type { CustomScalarLayout } from './summary/custom-scalars.js';
 export type { FigureInput } from './summary/figure.js';
 export type {

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
+import { gfile } from './storage/gfile.js';
 import { parseTextProto, TextFormatError, type TextProtoMessage, type TextProtoValue } from './text-format.js';
 
 /** The name of the Projector's configuration in a run directory (what SummaryWriter.addEmbedding writes). */
@@ -57,7 +58,7 @@ export function parseProjectorConfig(text: string): ProjectorEmbedding[] {
 export async function readProjectorConfig(
   file: string,
 ): Promise<{ embeddings: ProjectorEmbedding[]; issue?: ProjectorConfigIssue }> {
-  const text = await readFile(file, 'utf8');
+  const text = new TextDecoder().decode(await gfile.readFile(file));
   try {
     return { embeddings: parseProjectorConfig(text) };
   } catch (err) {

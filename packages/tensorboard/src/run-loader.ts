@@ -1,4 +1,3 @@
-import { join } from 'node:path';
 import { readEvents } from './event-reader.js';
 import { isEventFile, listDirectory, listRuns } from './logdir.js';
 import {
@@ -24,6 +23,7 @@ import {
   type TensorProtoObject,
 } from './proto.js';
 import type { RecordIssue } from './record-reader.js';
+import { joinPath } from './storage/gfile.js';
 
 interface Stamped {
   step: number;
@@ -152,14 +152,14 @@ const STATUS_NAMES = ['unknown', 'success', 'failure', 'running'];
 
 /**
  * Loads one run directory (its own event files, not subdirectories) like TensorBoard's EventAccumulator: files in
- * name order, events in file order; a SessionLog START at step s drops what came before with step >= s. Throws
+ * name order, events in file order (a local directory or an s3:// prefix); a SessionLog START at step s drops what came before with step >= s. Throws
  * LogdirError when `dir` is missing or not a directory.
  */
 export async function loadRun(dir: string, name = dir): Promise<RunData> {
   const entries = await listDirectory(dir, 'run directory');
   const files = entries
-    .filter((e) => e.isFile() && isEventFile(e.name))
-    .map((e) => join(dir, e.name))
+    .filter((e) => !e.isDirectory && isEventFile(e.name))
+    .map((e) => joinPath(dir, e.name))
     .sort();
   const run: RunData = {
     name,
@@ -184,8 +184,8 @@ export async function loadRun(dir: string, name = dir): Promise<RunData> {
     if (contents.issue) run.issues.push(contents.issue);
     for (const ev of contents.events) addEvent(run, ev, pluginOf);
   }
-  if (entries.some((e) => e.isFile() && e.name === PROJECTOR_CONFIG)) {
-    const { embeddings, issue } = await readProjectorConfig(join(dir, PROJECTOR_CONFIG));
+  if (entries.some((e) => !e.isDirectory && e.name === PROJECTOR_CONFIG)) {
+    const { embeddings, issue } = await readProjectorConfig(joinPath(dir, PROJECTOR_CONFIG));
     run.embeddings = embeddings;
     if (issue) run.issues.push(issue);
   }

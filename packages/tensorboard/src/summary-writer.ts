@@ -1,8 +1,8 @@
-import { join } from 'node:path';
 import { asyncDispose } from './async-dispose.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { callArgs } from './call-args.js';
 import { EventFileWriter } from './event-file-writer.js';
+import type { EventRecordWriter } from './event-record-writer.js';
 import { defaultLogDir } from './file-names.js';
 import {
   type EventProto,
@@ -12,7 +12,10 @@ import {
   type SummaryMetadataProto,
   type SummaryValueProto,
 } from './proto.js';
+import { S3EventFileWriter } from './s3-event-file-writer.js';
 import { ScalarEventEncoder } from './scalar-event.js';
+import { joinPath } from './storage/gfile.js';
+import { isS3Url } from './storage/s3-url.js';
 import { audioValue, DEFAULT_SAMPLE_RATE } from './summary/audio.js';
 import { drawBoxes } from './summary/boxes.js';
 import { type CustomScalarLayout, customScalarsValue } from './summary/custom-scalars.js';
@@ -86,8 +89,8 @@ const sharedScalarEncoder = new ScalarEventEncoder();
 export class SummaryWriter implements AsyncDisposable {
   readonly logDir: string;
   readonly #options: SummaryWriterOptions;
-  #fileWriter: EventFileWriter | null = null;
-  readonly #childWriters = new Map<string, EventFileWriter>();
+  #fileWriter: EventRecordWriter | null = null;
+  readonly #childWriters = new Map<string, EventRecordWriter>();
   readonly #pending = new Set<Promise<void>>();
   #asyncError: unknown;
   #purgeStep: number | undefined;
@@ -113,10 +116,10 @@ export class SummaryWriter implements AsyncDisposable {
     return this.#eventFile;
   }
 
-  #writer(): EventFileWriter {
+  #writer(): EventRecordWriter {
     if (this.#closed) throw new Error(`SummaryWriter for ${this.logDir} is closed`);
     if (!this.#fileWriter) {
-      const w = new EventFileWriter(this.logDir, this.#options);
+      const w = openEventWriter(this.logDir, this.#options);
       this.#fileWriter = w;
       this.#eventFile = w.path;
       if (this.#purgeStep !== undefined) {
@@ -133,10 +136,10 @@ export class SummaryWriter implements AsyncDisposable {
     return this.#fileWriter;
   }
 
-  #childWriter(dir: string): EventFileWriter {
+  #childWriter(dir: string): EventRecordWriter {
     let w = this.#childWriters.get(dir);
     if (!w) {
-      w = new EventFileWriter(dir, this.#options);
+      w = openEventWriter(dir, this.#options);
       this.#childWriters.set(dir, w);
     }
     return w;
@@ -230,7 +233,7 @@ export class SummaryWriter implements AsyncDisposable {
     });
   }
 
-  #queueScalar(w: EventFileWriter, tag: string, value: number, step: number, wallTime: number): void {
+  #queueScalar(w: EventRecordWriter, tag: string, value: number, step: number, wallTime: number): void {
     const enc = sharedScalarEncoder;
     const field = enc.tagField(tag);
     const at = w.beginRecord(enc.maxBytes(field));
@@ -261,7 +264,7 @@ export class SummaryWriter implements AsyncDisposable {
       what,
       (vals) => {
         entries.forEach(([key], i) => {
-          const dir = join(this.logDir, `${mainTag.replaceAll('/', '_')}_${key}`);
+          const dir = joinPath(this.logDir, `${mainTag.replaceAll('/', '_')}_${key}`);
           const value = scalarOf(vals[i]!, `addScalars('${mainTag}', '${key}')`);
           this.#queueScalar(this.#childWriter(dir), mainTag, value, step, wallTime);
         });
@@ -543,7 +546,7 @@ export class SummaryWriter implements AsyncDisposable {
     }
     const o = callArgs<HparamsOptions>('addHparams', ARGS.hparams, rest);
     const values = hparamsValues(hparamDict, Object.keys(metricDict), o.hparamDomainDiscrete);
-    const w = o.runName ? this.#childWriter(join(this.logDir, o.runName)) : this.#writer();
+    const w = o.runName ? this.#childWriter(joinPath(this.logDir, o.runName)) : this.#writer();
     const wallTime = now();
     const step = o.globalStep === undefined ? this.#maxStep : this.#step(o.globalStep, 'addHparams');
     for (const v of values) this.#addSummary([v], step, wallTime, w);
@@ -673,6 +676,9 @@ export class SummaryWriter implements AsyncDisposable {
     const tag = o.tag ?? 'default';
     const what = `addEmbedding('${tag}')`;
     const step = this.#step(o.globalStep, what);
+    if (isS3Url(this.logDir)) {
+      throw new Error(`${what}: embeddings are written as local files (the Projector's TSVs); ${this.logDir} is on S3`);
+    }
     this.#withValues([mat, o.labelImg], what, ([m, img]) => {
       const info = writeEmbedding(this.logDir, m!, {
         metadata: o.metadata,
@@ -682,7 +688,7 @@ export class SummaryWriter implements AsyncDisposable {
         metadataHeader: o.metadataHeader,
       });
       this.#embeddings.push(info);
-      writeFileAtomic(join(this.logDir, 'projector_config.pbtxt'), projectorConfigText(this.#embeddings));
+      writeFileAtomic(joinPath(this.logDir, 'projector_config.pbtxt'), projectorConfigText(this.#embeddings));
     });
   }
 
@@ -715,10 +721,21 @@ export class SummaryWriter implements AsyncDisposable {
     });
   }
 
-  /** Writes everything queued to the OS now (synchronously), in this run and the addScalars child runs. */
+  /**
+   * Writes everything queued to the OS now (synchronously), in this run and the addScalars child runs. On an s3://
+   * log dir it starts the uploads and returns; await flushed() to know they are stored.
+   */
   flush(): void {
     this.#fileWriter?.flush();
     for (const w of this.#childWriters.values()) w.flush();
+  }
+
+  /**
+   * flush(), then waits until everything flushed is stored: at once for a local log dir, once uploaded for an
+   * s3:// one. Rejects if an upload failed.
+   */
+  async flushed(): Promise<void> {
+    await Promise.all([this.#fileWriter, ...this.#childWriters.values()].map((w) => w?.flushed()));
   }
 
   /**
@@ -745,6 +762,11 @@ export class SummaryWriter implements AsyncDisposable {
   [asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/** The writer for a log dir: a local event file, or a series of objects under an s3:// prefix. */
+function openEventWriter(logDir: string, options: SummaryWriterOptions): EventRecordWriter {
+  return isS3Url(logDir) ? new S3EventFileWriter(logDir, options) : new EventFileWriter(logDir, options);
 }
 
 function now(): number {

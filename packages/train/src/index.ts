@@ -52,6 +52,7 @@ export {
   resumedConfig,
   timestampRunName,
 } from './run/run-directory.js';
+export { loadRunCheckpoint, loadRunSafetensors, writeRunFile } from './run/run-files.js';
 export { logEpochEnd, logGraph } from './run/run-logs.js';
 export {
   MANIFEST_FILE,

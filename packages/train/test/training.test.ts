@@ -273,9 +273,9 @@ describe('training run scaffolding', () => {
     expect(existsSync(run.checkpointDir)).toBe(true);
 
     const writer = {
-      flushed: 0,
-      flush() {
-        this.flushed++;
+      flushes: 0,
+      async flushed() {
+        this.flushes++;
       },
     };
     const checkpoints = new RunCheckpoints(run.checkpointDir, { model, optimizer, state: run.state, writer });
@@ -289,7 +289,7 @@ describe('training run scaffolding', () => {
     Object.assign(run.state, { epoch: 1, batch: 0, step: 5, history: [record] });
     const epochPath = await checkpoints.saveEpoch();
     expect(epochPath).toBe(join(run.checkpointDir, epochCheckpointName(1)));
-    expect(writer.flushed).toBe(2);
+    expect(writer.flushes).toBe(2);
     expect(checkpoints.resumeHint('tiny')).toBe(`resume with: tiny --resume ${epochPath}`);
     expect(await readTrainingState(epochPath, 'tiny')).toMatchObject({ epoch: 1, step: 5, history: [record] });
     const weights = model.parameters().map((p) => Array.from(p.data.dataSync()));

@@ -17,18 +17,24 @@ export interface WorkspacePackage {
 export function workspacePackages(): WorkspacePackage[] {
   const yaml = readFileSync(join(repoRoot, 'pnpm-workspace.yaml'), 'utf8');
   const section = yaml.split(/^packages:\s*$/m)[1]?.split(/^\S/m)[0] ?? '';
-  const globs = [...section.matchAll(/^\s+-\s+['"]?([^'"\s]+)\/\*['"]?\s*$/gm)].map((m) => m[1]!);
-  if (globs.length === 0) throw new Error('pnpm-workspace.yaml: expected "packages:" with entries like "- packages/*"');
-  return globs.flatMap((group) =>
-    readdirSync(join(repoRoot, group))
-      .filter((name) => existsSync(join(repoRoot, group, name, 'package.json')))
-      .sort()
-      .map((name) => {
-        const dir = join(repoRoot, group, name);
-        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
-        return { dir, path: `${group}/${name}`, manifest };
-      }),
+  // entries are either a group of packages ("- packages/*") or one package's directory ("- examples")
+  const entries = [...section.matchAll(/^\s+-\s+['"]?([^'"\s]+)['"]?\s*$/gm)].map((m) => m[1]!);
+  if (entries.length === 0)
+    throw new Error('pnpm-workspace.yaml: expected "packages:" with entries like "- packages/*"');
+  const dirs = entries.flatMap((entry) =>
+    entry.endsWith('/*')
+      ? readdirSync(join(repoRoot, entry.slice(0, -2)))
+          .sort()
+          .map((name) => `${entry.slice(0, -2)}/${name}`)
+      : [entry],
   );
+  return dirs
+    .filter((path) => existsSync(join(repoRoot, path, 'package.json')))
+    .map((path) => {
+      const dir = join(repoRoot, path);
+      const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as Manifest;
+      return { dir, path, manifest };
+    });
 }
 
 /** The packages that are published to npm: every workspace package that is not private. */

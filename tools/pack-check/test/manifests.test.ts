@@ -31,6 +31,7 @@ describe('publishable packages', () => {
       '@trainkit/data',
       '@trainkit/metrics',
       '@trainkit/models',
+      '@trainkit/sweep',
       '@trainkit/tensorboard',
       '@trainkit/train',
       '@trainkit/viz',
@@ -81,6 +82,7 @@ describe('publishable packages', () => {
 
   it('the trainkit dependencies a package installs with', () => {
     expect(trainkitDependencyClosure('@trainkit/tensorboard', all)).toEqual([]);
+    expect(trainkitDependencyClosure('@trainkit/sweep', all)).toEqual(['@trainkit/tensorboard']);
     expect(trainkitDependencyClosure('@trainkit/data', all)).toEqual(['@trainkit/core']);
     expect(trainkitDependencyClosure('@trainkit/train', all).sort()).toEqual(
       ['@trainkit/core', '@trainkit/data', '@trainkit/metrics', '@trainkit/tensorboard', '@trainkit/viz'].sort(),

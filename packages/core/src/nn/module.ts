@@ -1,6 +1,5 @@
 import { noGrad } from '../autograd/grad-mode.js';
 import { checkDevice, type Device } from '../backend/device.js';
-import { loadModel, saveModel } from '../state/model-file.js';
 import { tf } from '../tf.js';
 import { formatShape, ModuleError } from './module-error.js';
 import { Parameter } from './parameter.js';
@@ -365,13 +364,19 @@ export abstract class Module {
     return `${this.typeName}(\n  ${lines.join('\n  ')}\n)`;
   }
 
-  /** Saves stateDict() to a safetensors file, atomically; PyTorch reads it with safetensors.torch.load_file. */
-  save(path: string, metadata?: Record<string, string>): Promise<void> {
+  /**
+   * saveModel(this, path): the state dict in a safetensors file, written atomically, with the architecture in its
+   * metadata so that loadModel(path) rebuilds the model; PyTorch reads the weights with safetensors.torch.load_file.
+   */
+  async save(path: string, metadata?: Record<string, string>): Promise<void> {
+    // imported when called: the model-file code rebuilds layers, which are Modules, so a static import would cycle
+    const { saveModel } = await import('../state/model-file.js');
     return saveModel(this, path, metadata);
   }
 
   /** Loads a safetensors state dict (saved here or by PyTorch) into this module, checked as loadStateDict does. */
-  load(path: string, options: { strict?: boolean } = {}): Promise<LoadStateDictResult> {
+  async load(path: string, options: { strict?: boolean } = {}): Promise<LoadStateDictResult> {
+    const { loadModel } = await import('../state/model-file.js');
     return loadModel(this, path, options);
   }
 

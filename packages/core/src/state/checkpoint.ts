@@ -4,7 +4,14 @@ import { defaultGenerator } from '../random/default-generator.js';
 import { Generator, type GeneratorState } from '../random/generator.js';
 import { tf } from '../tf.js';
 import { parseJson, stringifyJson } from './json-values.js';
-import { loadSafetensors, saveSafetensors } from './safetensors.js';
+import { architectureMetadata } from './model-architecture.js';
+import {
+  deserializeSafetensors,
+  loadSafetensors,
+  type SafetensorsContents,
+  saveSafetensors,
+  serializeSafetensors,
+} from './safetensors.js';
 
 /** Anything with a JSON-safe state dict: the LR schedulers, ReduceLROnPlateau, or your own. */
 export interface Stateful {
@@ -48,6 +55,17 @@ export interface LoadedCheckpoint {
 const FORMAT_KEY = 'trainkit.checkpoint';
 const VERSION = '1';
 const TENSOR_REF = '$tensor';
+const MODEL_PREFIX = 'model.';
+
+/** @internal The model's state dict within a checkpoint's tensors, or undefined when the file is no checkpoint. */
+export function checkpointModelTensors(
+  tensors: Record<string, tf.Tensor>,
+  metadata: Record<string, string>,
+): Record<string, tf.Tensor> | undefined {
+  if (metadata[FORMAT_KEY] === undefined) return undefined;
+  const names = Object.keys(tensors).filter((k) => k.startsWith(MODEL_PREFIX));
+  return Object.fromEntries(names.map((k) => [k.slice(MODEL_PREFIX.length), tensors[k]!]));
+}
 
 /**
  * Saves a training checkpoint to one safetensors file, atomically: the model's tensors under `model.`, the
@@ -55,10 +73,29 @@ const TENSOR_REF = '$tensor';
  * random state and `extra` as JSON in the file's metadata. PyTorch can read the tensors with safetensors.
  */
 export async function saveCheckpoint(path: string, contents: CheckpointContents): Promise<void> {
+  const { tensors, metadata } = checkpointParts(contents);
+  await saveSafetensors(path, tensors, metadata);
+}
+
+/**
+ * The bytes saveCheckpoint would write, for a destination that is not a local file (an object store): hand them to
+ * something that stores them whole.
+ */
+export async function serializeCheckpoint(contents: CheckpointContents): Promise<Uint8Array> {
+  const { tensors, metadata } = checkpointParts(contents);
+  return serializeSafetensors(tensors, metadata, '<checkpoint>');
+}
+
+function checkpointParts(contents: CheckpointContents): {
+  tensors: Record<string, tf.Tensor>;
+  metadata: Record<string, string>;
+} {
   const tensors: Record<string, tf.Tensor> = {};
   const metadata: Record<string, string> = { [FORMAT_KEY]: VERSION };
   if (contents.model) {
-    for (const [name, t] of Object.entries(contents.model.stateDict())) tensors[`model.${name}`] = t;
+    for (const [name, t] of Object.entries(contents.model.stateDict())) tensors[`${MODEL_PREFIX}${name}`] = t;
+    // loadModel(path) rebuilds the model from a checkpoint too (a whole model per epoch, as torch.save(model))
+    Object.assign(metadata, architectureMetadata(contents.model, { optional: true }));
   }
   if (contents.optimizer) {
     const sd = contents.optimizer.stateDict();
@@ -83,7 +120,7 @@ export async function saveCheckpoint(path: string, contents: CheckpointContents)
   const rng = contents.rng === undefined ? defaultGenerator : contents.rng;
   if (rng) metadata.rng = stringifyJson(rng instanceof Generator ? rng.getState() : rng);
   if (contents.extra !== undefined) metadata.extra = stringifyJson(contents.extra);
-  await saveSafetensors(path, tensors, metadata);
+  return { tensors, metadata };
 }
 
 /**
@@ -92,7 +129,26 @@ export async function saveCheckpoint(path: string, contents: CheckpointContents)
  * extra. Each part is checked (names, shapes, group sizes) before it is changed.
  */
 export async function loadCheckpoint(path: string, options: LoadCheckpointOptions = {}): Promise<LoadedCheckpoint> {
-  const { tensors, metadata } = await loadSafetensors(path);
+  return restoreCheckpoint(await loadSafetensors(path), options, path);
+}
+
+/**
+ * loadCheckpoint for bytes read from elsewhere (an object store); `source` names them in errors, as the path does
+ * for a file.
+ */
+export async function deserializeCheckpoint(
+  bytes: Uint8Array,
+  options: LoadCheckpointOptions = {},
+  source = '<checkpoint>',
+): Promise<LoadedCheckpoint> {
+  return restoreCheckpoint(deserializeSafetensors(bytes, source), options, source);
+}
+
+function restoreCheckpoint(
+  { tensors, metadata }: SafetensorsContents,
+  options: LoadCheckpointOptions,
+  path: string,
+): LoadedCheckpoint {
   const fail = (detail: string) => new Error(`${path}: ${detail}`);
   try {
     const version = metadata[FORMAT_KEY];
@@ -115,7 +171,7 @@ export async function loadCheckpoint(path: string, options: LoadCheckpointOption
       if (options[part] && metadata[part] === undefined)
         throw fail(`the checkpoint holds no ${part} state to restore the given ${part} from`);
     }
-    const modelTensors = Object.keys(tensors).filter((k) => k.startsWith('model.'));
+    const modelTensors = Object.keys(tensors).filter((k) => k.startsWith(MODEL_PREFIX));
     if (options.model && modelTensors.length === 0)
       throw fail('the checkpoint holds no model tensors to restore the given model from');
     if (options.rng && metadata.rng === undefined)
@@ -150,7 +206,7 @@ export async function loadCheckpoint(path: string, options: LoadCheckpointOption
     const backup = options.model ? cloneStateDict(options.model) : undefined;
     try {
       if (options.model) {
-        const sd = Object.fromEntries(modelTensors.map((k) => [k.slice('model.'.length), tensors[k]!]));
+        const sd = Object.fromEntries(modelTensors.map((k) => [k.slice(MODEL_PREFIX.length), tensors[k]!]));
         try {
           model = options.model.loadStateDict(sd, { strict: options.strict ?? true });
         } catch (err) {

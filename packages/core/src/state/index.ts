@@ -1,13 +1,15 @@
 export { removeStaleTemporaries, writeFileAtomic, writeFileAtomicSync } from './atomic-write.js';
 export {
   type CheckpointContents,
+  deserializeCheckpoint,
   type LoadCheckpointOptions,
   type LoadedCheckpoint,
   loadCheckpoint,
   type Stateful,
   saveCheckpoint,
+  serializeCheckpoint,
 } from './checkpoint.js';
-export { loadModel, saveModel } from './model-file.js';
+export { type LoadModelOptions, loadModel, saveModel } from './model-file.js';
 export {
   deserializeSafetensors,
   loadSafetensors,

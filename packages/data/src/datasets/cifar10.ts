@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import type { ImageArray } from '../image-array.js';
 import { DataFileError } from '../io/data-file-error.js';
 import { DownloadError, downloadFile } from '../io/download.js';
 import { extractTar } from '../io/extract-tar.js';
 import { gunzipFile } from '../io/gzip.js';
+import { checkMd5 } from '../io/md5.js';
+import { readRegularFile, regularFileSize } from '../io/read-regular-file.js';
 import { readTar } from '../io/tar-reader.js';
 import { type DatasetNotFoundDetails, DatasetNotFoundError } from './dataset-not-found-error.js';
 import { type DownloadSettings, mirrorUrls, progressCallback } from './download-settings.js';
@@ -43,6 +44,8 @@ export const CIFAR10_TRAIN_FILES = [
 ];
 export const CIFAR10_TEST_FILES = ['test_batch.bin'];
 const META = 'batches.meta.txt';
+// the official file is 61 bytes; anything past this is not a list of ten names
+const MAX_META_BYTES = 1 << 16;
 
 export interface CIFAR10Options<X, Y> extends VisionDatasetOptions<X, Y>, DownloadSettings {
   /**
@@ -56,7 +59,10 @@ export interface CIFAR10Options<X, Y> extends VisionDatasetOptions<X, Y>, Downlo
   download?: boolean;
   /** extract the archive into root/cifar-10-batches-bin/ and read from there (default false: read the archive) */
   extract?: boolean;
-  /** md5 the archive must have (default: the official c32a1d4a…) */
+  /**
+   * md5 the archive must have. A download is always checked (default: the official c32a1d4a…); an archive already
+   * in root is checked only when this is given, before anything is read from it or extracted.
+   */
   md5?: string;
   /** receives the note about a partial dataset (default: console.warn) */
   onWarning?: (message: string) => void;
@@ -71,6 +77,7 @@ export function decodeCifarRecords(
   at: number,
   classes: number,
 ): number {
+  if (bytes.length === 0) throw emptyBatch(file);
   const n = Math.floor(bytes.length / CIFAR_RECORD_BYTES);
   const rest = bytes.length - n * CIFAR_RECORD_BYTES;
   if (rest !== 0) {
@@ -82,6 +89,15 @@ export function decodeCifarRecords(
   for (let r = 0; r < n; r++) decodeRecord(bytes, r * CIFAR_RECORD_BYTES, file, r, images, labels, at + r, classes);
   return n;
 }
+
+// an empty batch file would load as a split with no images, reported only as "partial"
+const emptyBatch = (file: string) =>
+  new DataFileError(`${file}: empty file, expected ${CIFAR_RECORD_BYTES}-byte records`, {
+    file,
+    offset: 0,
+    expected: `a multiple of ${CIFAR_RECORD_BYTES}`,
+    actual: 0,
+  });
 
 function decodeRecord(
   src: Uint8Array,
@@ -118,11 +134,66 @@ function decodeRecord(
   }
 }
 
-function parseMeta(text: string): string[] {
-  return text
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/**
+ * The class names of batches.meta.txt, one per line: the file must be UTF-8 text without control characters and
+ * name exactly the 10 classes the labels 0–9 index, so that a damaged file is blamed, not the batch files read with it.
+ */
+export function parseCifarMeta(bytes: Uint8Array, file: string): string[] {
+  if (bytes.length > MAX_META_BYTES) {
+    throw new DataFileError(`${file}: ${bytes.length} bytes, too large for a list of class names`, {
+      file,
+      expected: `≤ ${MAX_META_BYTES} bytes`,
+      actual: bytes.length,
+    });
+  }
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    // the first byte where a strict decoder gives up: decode growing prefixes is O(n²); find it by scanning instead
+    const at = firstInvalidUtf8(bytes);
+    throw new DataFileError(
+      `${file}: not UTF-8 text: invalid byte 0x${bytes[at]?.toString(16).padStart(2, '0')} at byte offset ${at}`,
+      {
+        file,
+        offset: at,
+        expected: 'UTF-8 text, one class name per line',
+      },
+    );
+  }
+  // in UTF-8 every byte below 0x80 is its own character, so the byte offset is the position
+  const at = bytes.findIndex((c) => (c < 0x20 && c !== 0x09 && c !== 0x0a && c !== 0x0d) || c === 0x7f);
+  if (at >= 0) {
+    throw new DataFileError(
+      `${file}: control character 0x${bytes[at]!.toString(16).padStart(2, '0')} at byte offset ${at}; expected one class name per line`,
+      { file, offset: at, expected: 'one class name per line' },
+    );
+  }
+  const names = text
     .split(/\r?\n/)
     .map((l) => l.trim())
     .filter((l) => l.length > 0);
+  if (names.length !== CIFAR10_CLASSES.length) {
+    throw new DataFileError(
+      `${file}: ${names.length} class names, but CIFAR-10's labels 0–9 need ${CIFAR10_CLASSES.length} (one per line)`,
+      { file, expected: CIFAR10_CLASSES.length, actual: names.length },
+    );
+  }
+  return names;
+}
+
+function firstInvalidUtf8(b: Uint8Array): number {
+  let i = 0;
+  while (i < b.length) {
+    const c = b[i]!;
+    const n = c < 0x80 ? 0 : c >= 0xc2 && c < 0xe0 ? 1 : c >= 0xe0 && c < 0xf0 ? 2 : c >= 0xf0 && c < 0xf5 ? 3 : -1;
+    if (n < 0) return i;
+    for (let k = 1; k <= n; k++) if (i + k >= b.length || (b[i + k]! & 0xc0) !== 0x80) return i;
+    i += n + 1;
+  }
+  return Math.min(i, b.length - 1);
 }
 
 interface Loaded {
@@ -166,29 +237,23 @@ async function loadFromDirectory(dir: string, files: string[]): Promise<Loaded> 
   for (const f of files) {
     const path = join(dir, f);
     if (!existsSync(path)) continue;
-    const size = (await stat(path)).size;
+    // a directory or FIFO under a batch file's name is refused here, before any read
+    const size = regularFileSize(path);
     present.push({ file: f, records: Math.floor(size / CIFAR_RECORD_BYTES) });
   }
   const metaPath = join(dir, META);
   const metaFound = existsSync(metaPath);
-  const classes = metaFound ? parseMeta(await readFile(metaPath, 'utf8')) : CIFAR10_CLASSES;
-  if (classes.length === 0)
-    throw new DataFileError(`${metaPath}: no class names (expected one per line)`, {
-      file: metaPath,
-      expected: 10,
-      actual: 0,
-    });
+  const classes = metaFound ? parseCifarMeta(readRegularFile(metaPath), metaPath) : CIFAR10_CLASSES;
   const total = present.reduce((a, p) => a + p.records, 0);
   const images = new Uint8Array(total * IMAGE_BYTES);
   const labels = new Uint8Array(total);
   const counts = new Map<string, number>();
   let at = 0;
-  for (const { file } of present) {
+  for (const { file, records } of present) {
     // one file in memory at a time, besides the dataset
     const path = join(dir, file);
-    const bytes = await readFile(path);
-    const expectedRecords = present.find((p) => p.file === file)!.records;
-    if (Math.floor(bytes.length / CIFAR_RECORD_BYTES) !== expectedRecords) {
+    const bytes = readRegularFile(path);
+    if (Math.floor(bytes.length / CIFAR_RECORD_BYTES) !== records) {
       throw new DataFileError(`${path}: changed size while being read`, { file: path });
     }
     const n = decodeCifarRecords(bytes, path, images, labels, at, classes.length);
@@ -205,7 +270,8 @@ async function loadFromArchive(archive: string, files: string[]): Promise<Loaded
   const images = new Uint8Array(capacity * IMAGE_BYTES);
   const labels = new Uint8Array(capacity);
   const counts = new Map<string, number>();
-  let metaText: string | undefined;
+  let metaText: Uint8Array | undefined;
+  let metaName = META;
   const seen = new Set<string>();
   const wanted = new Set([...files, META]);
   await readTar(
@@ -216,16 +282,25 @@ async function loadFromArchive(archive: string, files: string[]): Promise<Loaded
       seen.add(name);
       const where = `${archive}:${entry.name}`;
       if (name === META) {
+        if (entry.size > MAX_META_BYTES) {
+          throw new DataFileError(`${where}: ${entry.size} bytes, too large for a list of class names`, {
+            file: where,
+            expected: `≤ ${MAX_META_BYTES} bytes`,
+            actual: entry.size,
+          });
+        }
         const parts: Uint8Array[] = [];
         return {
           write: (c) => {
             parts.push(c.slice());
           },
           end: () => {
-            metaText = Buffer.concat(parts).toString('utf8');
+            metaText = Buffer.concat(parts);
+            metaName = entry.name;
           },
         };
       }
+      if (entry.size === 0) throw emptyBatch(where);
       const slot = files.indexOf(name);
       const records = Math.floor(entry.size / CIFAR_RECORD_BYTES);
       if (records > CIFAR_BATCH_RECORDS) {
@@ -277,9 +352,11 @@ async function loadFromArchive(archive: string, files: string[]): Promise<Loaded
         },
       };
     },
-    { file: archive, until: () => counts.size === files.length && metaText !== undefined },
+    // read to the end, not only to the files wanted: a truncated or corrupt archive is refused even when its damage
+    // lies past them (the other split's batch), as its md5 would be
+    { file: archive },
   );
-  const classes = metaText !== undefined ? parseMeta(metaText) : CIFAR10_CLASSES;
+  const classes = metaText !== undefined ? parseCifarMeta(metaText, `${archive}:${metaName}`) : CIFAR10_CLASSES;
   // close the gaps left by short or missing files, in file order
   let at = 0;
   for (let k = 0; k < files.length; k++) {
@@ -380,6 +457,7 @@ export class CIFAR10<X = ImageArray, Y = number> extends VisionDataset<X, Y> {
         );
       }
     }
+    if (!dir && found && options.md5 !== undefined) await checkMd5(archive, options.md5);
     if (!dir && options.extract) {
       await extractTar(archive, root);
       dir = folder;

@@ -1,6 +1,6 @@
-import { readFile } from 'node:fs/promises';
 import { DataFileError } from '../io/data-file-error.js';
 import { gunzipBuffer, isGzip } from '../io/gzip.js';
+import { readRegularFile } from '../io/read-regular-file.js';
 
 /** The IDX magic numbers of the MNIST files: 0x00000803 for images (3 dims), 0x00000801 for labels (1 dim). */
 export const IDX_IMAGES = 0x00000803;
@@ -64,18 +64,30 @@ export function parseIdx(bytes: Uint8Array, file: string, expectedMagic: number)
   if (actual !== expected) {
     const perRecord = dims.slice(1).reduce((a, b) => a * b, 1);
     const records = perRecord > 0 ? Math.floor(actual / perRecord) : 0;
+    const end = headerSize + expected;
     throw new DataFileError(
       `${file}: the header promises ${dims.join(' × ')} = ${expected} bytes after the ${headerSize}-byte header, but the file has ${actual} ` +
-        `(${actual < expected ? `truncated: data ends at byte offset ${bytes.length}, ${records} of ${dims[0]} records complete` : `${actual - expected} bytes too many`})`,
-      { file, offset: bytes.length, expected: headerSize + expected, actual: bytes.length },
+        `(${actual < expected ? `truncated: data ends at byte offset ${bytes.length}, ${records} of ${dims[0]} records complete` : `${actual - expected} bytes too many from byte offset ${end}`})`,
+      { file, offset: actual < expected ? bytes.length : end, expected: end, actual: bytes.length },
     );
   }
   return { dims, data: bytes.subarray(headerSize), headerSize };
 }
 
+/** The size an IDX file's header declares (header + data), once its header is there. */
+function idxFileSize(head: Uint8Array): number | undefined {
+  if (head.length < 4) return undefined;
+  const headerSize = 4 + 4 * head[3]!;
+  if (head.length < headerSize) return undefined;
+  const view = new DataView(head.buffer, head.byteOffset, head.byteLength);
+  let n = 1;
+  for (let i = 0; i < head[3]!; i++) n *= view.getUint32(4 + 4 * i);
+  return headerSize + n;
+}
+
 /** Reads and parses an IDX file, plain or gzip-compressed (detected by its first bytes, whatever the name). */
 export async function readIdxFile(file: string, expectedMagic: number): Promise<IdxArray> {
-  let bytes: Uint8Array = await readFile(file);
-  if (isGzip(bytes)) bytes = await gunzipBuffer(bytes, file);
+  let bytes: Uint8Array = readRegularFile(file);
+  if (isGzip(bytes)) bytes = await gunzipBuffer(bytes, file, { expectedSize: idxFileSize });
   return parseIdx(bytes, file, expectedMagic);
 }

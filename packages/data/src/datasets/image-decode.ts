@@ -1,8 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { convertIndexedToRgb, decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
 import type { ImageArray } from '../image-array.js';
 import { DataFileError } from '../io/data-file-error.js';
+import { readRegularFile } from '../io/read-regular-file.js';
+import type { ImageLimitOptions } from './image-limits.js';
+import { checkJpegHeader } from './jpeg-check.js';
+import { checkJpegScans } from './jpeg-scan-check.js';
+import { checkPng } from './png-check.js';
+
+/** Options of decodeImage and loadImageFile: the decompression-bomb limit (PIL's MAX_IMAGE_PIXELS). */
+export type DecodeImageOptions = ImageLimitOptions;
 
 const PNG_SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const hexBytes = (b: Uint8Array) => Array.from(b, (x) => x.toString(16).padStart(2, '0')).join(' ');
@@ -64,9 +71,14 @@ function pngToRgb(png: ReturnType<typeof decodePng>): ImageArray {
   return { data: out, height, width, channels: 3 };
 }
 
-/** Decodes PNG or JPEG bytes (told apart by their signature, not the file name) into an 8-bit RGB ImageArray. */
-export function decodeImage(bytes: Uint8Array, file: string): ImageArray {
+/**
+ * Decodes PNG or JPEG bytes (told apart by their signature, not the file name) into an 8-bit RGB ImageArray. The
+ * header is checked first: a size over twice `maxImagePixels` throws DecompressionBombError before any pixel
+ * buffer exists, a 0×0 image and a PNG with a bad CRC, a bad IHDR or corrupt image data throw DataFileError.
+ */
+export function decodeImage(bytes: Uint8Array, file: string, options: DecodeImageOptions = {}): ImageArray {
   if (isPng(bytes)) {
+    checkPng(bytes, file, options);
     try {
       return pngToRgb(decodePng(bytes));
     } catch (err) {
@@ -76,8 +88,17 @@ export function decodeImage(bytes: Uint8Array, file: string): ImageArray {
     }
   }
   if (isJpeg(bytes)) {
+    checkJpegHeader(bytes, file, options);
+    checkJpegScans(bytes, file);
     try {
-      const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: false, tolerantDecoding: false });
+      // the size was checked above against our limit; jpeg-js's own (100 MP, 512 MB) must not refuse first
+      const img = jpeg.decode(bytes, {
+        useTArray: true,
+        formatAsRGBA: false,
+        tolerantDecoding: false,
+        maxResolutionInMP: Number.MAX_SAFE_INTEGER,
+        maxMemoryUsageInMB: 1 << 16,
+      });
       return { data: img.data, height: img.height, width: img.width, channels: 3 };
     } catch (err) {
       throw new DataFileError(`${file}: cannot decode JPEG (${(err as Error).message ?? err}); ${bytes.length} bytes`, {
@@ -91,7 +112,10 @@ export function decodeImage(bytes: Uint8Array, file: string): ImageArray {
   );
 }
 
-/** Reads and decodes an image file: the default `loader` of ImageFolder, like torchvision's pil_loader. */
-export function loadImageFile(path: string): ImageArray {
-  return decodeImage(readFileSync(path), path);
+/**
+ * Reads and decodes an image file: the default `loader` of ImageFolder, like torchvision's pil_loader. A directory,
+ * FIFO or device under an image's name is refused before reading.
+ */
+export function loadImageFile(path: string, options: DecodeImageOptions = {}): ImageArray {
+  return decodeImage(readRegularFile(path), path, options);
 }

@@ -9,8 +9,10 @@ export interface ImageFolderOptions<X, Y> {
   targetTransform?: (label: number) => Y;
   /** file extensions taken as images, compared case-insensitively (default .png, .jpg, .jpeg) */
   extensions?: string[];
-  /** reads one file (default: decode PNG/JPEG to 8-bit RGB) */
+  /** reads one file (default: decode PNG/JPEG to 8-bit RGB, with `maxImagePixels`) */
   loader?: (path: string) => ImageArray;
+  /** the default loader's decompression-bomb limit, PIL's MAX_IMAGE_PIXELS (default 89,478,485; null: none) */
+  maxImagePixels?: number | null;
 }
 
 // Python sorts str by code point; JS's default sort compares UTF-16 units, which differs past U+FFFF.
@@ -111,7 +113,8 @@ export class ImageFolder<X = ImageArray, Y = number> extends Dataset<[X, Y]> {
   getItem(index: number): [X, Y] {
     checkIndex(index, this.samples.length, 'ImageFolder');
     const [path, label] = this.samples[index]!;
-    const img = (this.options.loader ?? loadImageFile)(path);
+    const { loader, maxImagePixels } = this.options;
+    const img = loader ? loader(path) : loadImageFile(path, { maxImagePixels });
     const { transform, targetTransform } = this.options;
     return [
       transform ? transform(img) : (img as unknown as X),

@@ -58,6 +58,9 @@ export const MNIST_SPEC: MnistSpec = {
   ],
 };
 
+/** Rows and columns of every MNIST and Fashion-MNIST image. */
+const MNIST_SIDE = 28;
+
 /** The IDX files of a split, without the .gz suffix. */
 export function mnistFiles(train: boolean): [images: string, labels: string] {
   return train
@@ -174,6 +177,14 @@ export async function loadMnistData<X, Y>(spec: MnistSpec, options: MNISTOptions
     });
   }
   const [n, height, width] = images.dims as [number, number, number];
+  if (height !== MNIST_SIDE || width !== MNIST_SIDE) {
+    // a consistent file of other-sized images would load, then fail far away in the model; both splits are checked
+    // against the same size, so train and test can never differ either
+    throw new DataFileError(
+      `${imagesFile}: images are ${height}×${width} (header at byte offset 8), but ${spec.name} images are ${MNIST_SIDE}×${MNIST_SIDE}`,
+      { file: imagesFile, offset: 8, expected: `${MNIST_SIDE}×${MNIST_SIDE}`, actual: `${height}×${width}` },
+    );
+  }
   if (labels.dims[0] !== n) {
     throw new DataFileError(`${labelsFile}: holds ${labels.dims[0]} labels, but ${imagesFile} holds ${n} images`, {
       file: labelsFile,

@@ -1,9 +1,16 @@
 import { createReadStream } from 'node:fs';
-import { type FileHandle, mkdir, open, rename, unlink } from 'node:fs/promises';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { type FileHandle, lstat, mkdir, open, rename, unlink } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { DataFileError } from './data-file-error.js';
 import { gunzipFile, isGzip } from './gzip.js';
+import { checkMd5 } from './md5.js';
+import { readRegularFileHead } from './read-regular-file.js';
 import { readTar, type TarEntry } from './tar-reader.js';
+
+export interface ExtractTarOptions {
+  /** md5 the archive must have; checked before anything is read from it */
+  md5?: string;
+}
 
 /** Why an entry may not be extracted into `target`, or undefined when it is safe. */
 export function unsafeEntryReason(entry: TarEntry, target: string): string | undefined {
@@ -12,6 +19,7 @@ export function unsafeEntryReason(entry: TarEntry, target: string): string | und
   if (entry.type === 'hardlink') return `hardlink to '${entry.linkName}'`;
   if (entry.type === 'other') return `special file (typeflag '${entry.typeflag}')`;
   if (name === '') return 'empty name';
+  if (name.includes('\0')) return 'NUL in the name';
   if (name.startsWith('/') || name.startsWith('\\') || /^[A-Za-z]:/.test(name) || isAbsolute(name))
     return 'absolute path';
   if (name.split(/[\\/]/).includes('..')) return "path contains '..'";
@@ -21,27 +29,44 @@ export function unsafeEntryReason(entry: TarEntry, target: string): string | und
   return undefined;
 }
 
-async function openArchive(archive: string): Promise<AsyncIterable<Uint8Array>> {
-  const fh = await open(archive, 'r');
-  const head = new Uint8Array(2);
-  try {
-    await fh.read(head, 0, 2, 0);
-  } finally {
-    await fh.close();
-  }
+function openArchive(archive: string): AsyncIterable<Uint8Array> {
+  // refuses a directory or FIFO (whose read would wait forever) before streaming it
+  const head = readRegularFileHead(archive, 2);
   return isGzip(head) ? gunzipFile(archive) : createReadStream(archive, { highWaterMark: 1 << 20 });
 }
 
 /**
- * Extracts a .tar or .tar.gz into `target`. A first pass checks every entry and refuses the whole archive, naming
- * each offender, if any entry is a symlink, hardlink or special file, has an absolute path, or climbs out with
- * '..'; nothing is written then. Files are written under a temporary name and renamed when complete.
+ * Creates the directories of `parts` below `target` one at a time, never following a symlink: a component that
+ * exists must be a real directory (lstat), so that a link already in the target (`sub → ../outside`) cannot carry
+ * a member's bytes out of it.
+ */
+async function safeMkdirs(target: string, parts: string[], fail: (why: string) => never): Promise<string> {
+  let at = target;
+  for (const part of parts) {
+    at = join(at, part);
+    const st = await lstat(at).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+    if (st === undefined) await mkdir(at);
+    else if (st.isSymbolicLink()) fail(`${at} is a symlink in the target directory; not followed`);
+    else if (!st.isDirectory()) fail(`${at} exists and is not a directory`);
+  }
+  return at;
+}
+
+/**
+ * Extracts a .tar or .tar.gz into `target`. A first pass reads the whole archive and refuses it, naming each
+ * offender, if any entry is a symlink, hardlink or special file, has an absolute path or climbs out with '..', or
+ * the archive is truncated or corrupted; nothing is written then. While writing, no symlink already in `target` is
+ * followed (a member under one is refused), and files are written under a temporary name and renamed when complete.
  * Returns the paths written, relative to `target`.
  */
-export async function extractTar(archive: string, target: string): Promise<string[]> {
+export async function extractTar(archive: string, target: string, options: ExtractTarOptions = {}): Promise<string[]> {
+  if (options.md5 !== undefined) await checkMd5(archive, options.md5);
   const refused: string[] = [];
   await readTar(
-    await openArchive(archive),
+    openArchive(archive),
     (entry) => {
       const why = unsafeEntryReason(entry, target);
       if (why) refused.push(`'${entry.name}' (${why})`);
@@ -57,16 +82,31 @@ export async function extractTar(archive: string, target: string): Promise<strin
   await mkdir(target, { recursive: true });
   try {
     await readTar(
-      await openArchive(archive),
+      openArchive(archive),
       async (entry) => {
-        const out = join(target, entry.name);
+        const fail = (why: string): never => {
+          throw new DataFileError(
+            `${archive}: cannot extract '${entry.name}' (tar header at byte offset ${entry.offset}): ${why}`,
+            {
+              file: archive,
+              offset: entry.offset,
+            },
+          );
+        };
+        const parts = entry.name.split(/[\\/]/).filter((p) => p !== '' && p !== '.');
         if (entry.type === 'directory') {
-          await mkdir(out, { recursive: true });
+          await safeMkdirs(target, parts, fail);
           return undefined;
         }
-        await mkdir(dirname(out), { recursive: true });
+        if (parts.length === 0) fail('no file name');
+        const dir = await safeMkdirs(target, parts.slice(0, -1), fail);
+        const out = join(dir, parts[parts.length - 1]!);
+        const existing = await lstat(out).catch(() => undefined);
+        if (existing?.isDirectory()) fail(`${out} is a directory`);
         const tmp = `${out}.extracting`;
-        const current = { fh: await open(tmp, 'w'), tmp };
+        // unlink, then create exclusively: an old temporary (or a symlink under its name) is never written through
+        await unlink(tmp).catch(() => {});
+        const current = { fh: await open(tmp, 'wx'), tmp };
         open_ = current;
         return {
           write: async (chunk) => {
@@ -75,6 +115,7 @@ export async function extractTar(archive: string, target: string): Promise<strin
           end: async () => {
             open_ = undefined;
             await current.fh.close();
+            // rename replaces a symlink at `out` itself, never what it points to
             await rename(tmp, out);
             written.push(entry.name);
           },
@@ -89,7 +130,9 @@ export async function extractTar(archive: string, target: string): Promise<strin
       await left.fh.close().catch(() => {});
       await unlink(left.tmp).catch(() => {});
     }
-    throw err;
+    if (err instanceof DataFileError) throw err;
+    const e = err as NodeJS.ErrnoException;
+    throw new DataFileError(`${archive}: extracting into ${target} failed: ${e.message}`, { file: archive });
   }
   return written;
 }

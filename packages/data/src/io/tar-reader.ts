@@ -30,6 +30,8 @@ export interface ReadTarOptions {
 }
 
 const BLOCK = 512;
+// PAX headers and GNU long names hold a few paths and numbers; GNU tar itself caps long names far below this
+const MAX_META_ENTRY_BYTES = 1 << 20;
 const decoder = new TextDecoder();
 
 // Pulls exact byte counts out of a stream of arbitrarily sized chunks, copying only when a read spans chunks.
@@ -166,7 +168,12 @@ export async function readTar(
         );
       }
       if (h.length < BLOCK) fail(`truncated: the header is cut off after ${h.length} of ${BLOCK} bytes`);
-      if (h.every((b) => b === 0)) return;
+      if (h.every((b) => b === 0)) {
+        // read the padding after the end-of-archive block too, so that a stream cut or corrupted there (a .tar.gz
+        // missing its gzip trailer) still fails
+        while ((await r.pipe(1 << 20, undefined)) > 0) {}
+        return;
+      }
       let sum = 0;
       let signed = 0;
       for (let i = 0; i < BLOCK; i++) {
@@ -202,6 +209,12 @@ export async function readTar(
       };
 
       if (typeflag === 'x' || typeflag === 'g' || typeflag === 'L' || typeflag === 'K') {
+        // these are held in memory: a huge declared size is refused rather than allocated
+        if (size > MAX_META_ENTRY_BYTES) {
+          fail(
+            `a ${size}-byte extended header or long name (typeflag '${typeflag}'); at most ${MAX_META_ENTRY_BYTES} bytes are accepted`,
+          );
+        }
         const data = await r.read(padded);
         if (data.length < padded) truncatedData(data.length);
         const body = data.subarray(0, size);
@@ -214,7 +227,10 @@ export async function readTar(
       else if (longName !== undefined) name = longName;
       if (pax.linkpath !== undefined) linkName = pax.linkpath;
       else if (longLink !== undefined) linkName = longLink;
-      if (pax.size !== undefined) size = Number(pax.size);
+      if (pax.size !== undefined) {
+        if (!/^\d{1,15}$/.test(pax.size)) fail(`PAX size '${pax.size}' is not a byte count`);
+        size = Number(pax.size);
+      }
       pax = {};
       longName = undefined;
       longLink = undefined;

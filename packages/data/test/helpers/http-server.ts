@@ -1,10 +1,18 @@
+import { stat } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface Served {
   body: Buffer;
   /** send only this many bytes of a full (non-range) response, then destroy the socket */
   cutAfter?: number;
+  /**
+   * with cutAfter: destroy the socket only once this file (the client's .part) holds some bytes. fetch drops the
+   * chunks it has buffered but not yet handed over when the connection errors, so cutting on a timer alone leaves
+   * an empty .part on a loaded machine, and nothing to resume.
+   */
+  cutOnceWritten?: string;
   /** answer with this status instead */
   status?: number;
   /** never answer (to test timeouts) */
@@ -54,7 +62,9 @@ export async function startServer(files: Record<string, Served> = {}): Promise<T
     }
     res.writeHead(200, { 'content-length': String(f.body.length) });
     if (f.cutAfter !== undefined) {
-      res.write(f.body.subarray(0, f.cutAfter), () => {
+      res.write(f.body.subarray(0, f.cutAfter), async () => {
+        const deadline = Date.now() + 10_000;
+        while (f.cutOnceWritten && Date.now() < deadline && (await sizeOf(f.cutOnceWritten)) === 0) await sleep(10);
         setTimeout(() => res.socket?.destroy(), 20);
       });
       return;
@@ -83,3 +93,9 @@ export async function closedPort(): Promise<string> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}/`;
 }
+
+const sizeOf = (path: string): Promise<number> =>
+  stat(path).then(
+    (s) => s.size,
+    () => 0,
+  );

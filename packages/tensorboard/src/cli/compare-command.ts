@@ -1,5 +1,6 @@
 import { basename, dirname, relative, resolve, sep } from 'node:path';
 import type { RunData } from '../run-loader.js';
+import { isS3Url } from '../storage/s3-url.js';
 import { CliError, listNames } from './cli-errors.js';
 import { formatValue } from './format-value.js';
 import { scalarTags } from './scalars-command.js';
@@ -13,7 +14,8 @@ const isWithin = (path: string, base: string): boolean =>
  * logdir), e.g. runs/exp1/a and runs/exp2/a → exp1/a and exp2/a; one run alone is its directory's name.
  */
 export function shortRunNames(dirs: readonly string[]): string[] {
-  const abs = dirs.map((d) => resolve(d));
+  // an s3:// URL as a path of its own root, so that runs under one prefix are named relative to it
+  const abs = dirs.map((d) => (isS3Url(d) ? `/s3:/${d.slice('s3://'.length).replace(/\/+$/, '')}` : resolve(d)));
   let base = dirname(abs[0] ?? '.');
   for (const d of abs) while (!isWithin(dirname(d), base)) base = dirname(base);
   return abs.map((d) => relative(base, d).split(sep).join('/') || basename(d) || d);

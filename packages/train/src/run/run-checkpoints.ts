@@ -1,6 +1,7 @@
-import { join } from 'node:path';
-import type { nn, optim } from '@trainkit/core';
+import { type nn, type optim, serializeSafetensors } from '@trainkit/core';
+import { isS3Url, joinPath } from '@trainkit/tensorboard';
 import { CliError } from '../cli/cli-errors.js';
+import { writeRunFile } from './run-files.js';
 import { saveTrainingState, type TrainingPosition } from './training-state.js';
 
 // The files a training run leaves in its checkpoint directory, and the bookkeeping around writing them, shared by
@@ -13,14 +14,15 @@ export const epochCheckpointName = (epoch: number): string => `epoch_${epoch}.sa
 /** Written when a run is stopped mid-epoch (Ctrl-C) after `step` steps. */
 export const stepCheckpointName = (step: number): string => `step_${step}.safetensors`;
 
-/** What must reach the disk before a checkpoint is written: the run's logs (a SummaryWriter). */
+/** What must be stored before a checkpoint is written: the run's logs (a SummaryWriter). */
 export interface Flushable {
-  flush(): void;
+  /** flushes and resolves once the flushed events are stored (on disk, or uploaded to S3) */
+  flushed(): Promise<void>;
 }
 
 /**
- * Writes a run's checkpoints and remembers the last one (where to --resume from). Each save flushes the logs
- * first: a resumed run hides (purges) the events after its checkpoint's step, so those before it must be on disk.
+ * Writes a run's checkpoints (in a local directory or under an s3:// prefix) and remembers the last one (where to
+ * --resume from). Each save flushes the logs first and waits until they are stored: a resumed run hides (purges) the events after its checkpoint's step, so those before it must be on disk.
  */
 export class RunCheckpoints {
   /** the checkpoint written last, or the one the run resumed from */
@@ -54,7 +56,9 @@ export class RunCheckpoints {
 
   /** The weights alone, as best.safetensors, with `metadata` (e.g. the epoch and its score). */
   async saveBest(metadata: Record<string, string>): Promise<void> {
-    await this.run.model.save(join(this.dir, BEST_MODEL), metadata);
+    const path = joinPath(this.dir, BEST_MODEL);
+    if (isS3Url(path)) await writeRunFile(path, await serializeSafetensors(this.run.model.stateDict(), metadata, path));
+    else await this.run.model.save(path, metadata);
   }
 
   /** What to tell the user when the run stopped before its last epoch. */
@@ -66,8 +70,8 @@ export class RunCheckpoints {
 
   async #save(name: string): Promise<string> {
     const { model, optimizer, state, writer } = this.run;
-    const path = join(this.dir, name);
-    writer.flush();
+    const path = joinPath(this.dir, name);
+    await writer.flushed();
     await saveTrainingState(path, model, optimizer, state);
     this.last = path;
     return path;

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { gfile, isS3Url, joinPath } from '@trainkit/tensorboard';
 import { CliError } from '../cli/cli-errors.js';
 import { UsageError } from '../cli/flags.js';
 
@@ -16,24 +17,40 @@ export function holdsRun(dir: string): boolean {
   return readdirSync(dir).some((name) => name.includes('tfevents'));
 }
 
+/** holdsRun for a local directory or an s3:// prefix. */
+async function holdsRunAt(dir: string): Promise<boolean> {
+  if (!isS3Url(dir)) return holdsRun(dir);
+  try {
+    return (await gfile.listdir(dir)).some((e) => !e.isDirectory && e.name.includes('tfevents'));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw err;
+  }
+}
+
 /**
  * Creates the directory for a new run, `logDir/runName` (runName defaults to the start time), and refuses a
- * directory that already holds a run: two runs in one directory mix their curves. Returns the absolute path.
+ * directory that already holds a run: two runs in one directory mix their curves. Returns the absolute path, or
+ * for an s3:// log dir the run's prefix (S3 has no directories to create).
  */
 export async function createRunDirectory(logDir: string, runName?: string): Promise<string> {
   // a run stays inside --log-dir, where TensorBoard and the user look for it
   if (runName !== undefined && (/[/\\]/.test(runName) || runName === '.' || runName === '..'))
     throw new UsageError(`--run-name ${runName}: expected a directory name under --log-dir, not a path`);
-  let dir = resolve(logDir, runName ?? timestampRunName());
+  const at = (name: string) => (isS3Url(logDir) ? joinPath(logDir, name) : resolve(logDir, name));
+  let dir = at(runName ?? timestampRunName());
   if (runName === undefined) {
     // two runs started in the same second get -2, -3, …
-    for (let k = 2; holdsRun(dir); k++) dir = resolve(logDir, `${timestampRunName()}-${k}`);
-  } else if (holdsRun(dir)) {
+    for (let k = 2; await holdsRunAt(dir); k++) dir = at(`${timestampRunName()}-${k}`);
+  } else if (await holdsRunAt(dir)) {
+    const hint = isS3Url(dir)
+      ? joinPath(dir, 'checkpoints', '<checkpoint>.safetensors')
+      : join(dir, 'checkpoints', '<checkpoint>.safetensors');
     throw new CliError(
-      `run directory ${dir} already holds a run (TensorBoard event files); choose another --run-name, or continue that run with --resume ${join(dir, 'checkpoints', '<checkpoint>.safetensors')}`,
+      `run directory ${dir} already holds a run (TensorBoard event files); choose another --run-name, or continue that run with --resume ${hint}`,
     );
   }
-  await mkdir(dir, { recursive: true });
+  if (!isS3Url(dir)) await mkdir(dir, { recursive: true });
   return dir;
 }
 

@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cpus, hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { backendInfo, describeBackend, tf, writeFileAtomic } from '@trainkit/core';
+import { backendInfo, describeBackend, tf } from '@trainkit/core';
+import { writeRunFile } from './run-files.js';
 
 /** Where and with what a run ran: enough to reproduce it or to tell two runs apart. */
 export interface RunEnvironment {
@@ -76,9 +77,12 @@ export function runEnvironment(options: RunEnvironmentOptions = {}): RunEnvironm
   };
 }
 
-/** Writes a manifest as indented JSON, atomically, so a crash mid-write leaves the previous version. */
+/**
+ * Writes a manifest as indented JSON, atomically (a local file or an s3:// object), so a crash mid-write leaves the
+ * previous version.
+ */
 export async function writeRunManifest(path: string, manifest: unknown): Promise<void> {
-  await writeFileAtomic(path, [Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8')]);
+  await writeRunFile(path, `${JSON.stringify(manifest, null, 2)}\n`);
 }
 
 /** The manifest's name in a run directory. */

@@ -3,16 +3,14 @@ import { join, resolve } from 'node:path';
 import {
   type BackendName,
   Generator,
-  loadCheckpoint,
   manualSeed,
   type nn,
   type optim,
   removeStaleTemporaries,
   tf,
-  writeFileAtomic,
 } from '@trainkit/core';
 import { Timer, throughput } from '@trainkit/metrics';
-import { SummaryWriter } from '@trainkit/tensorboard';
+import { isS3Url, joinPath, SummaryWriter } from '@trainkit/tensorboard';
 import { type Figure, type PngOptions, type ProgressBar, type ProgressStream, progress } from '@trainkit/viz';
 import { explainFailure } from '../cli/cli-errors.js';
 import { type FlagSpecs, UsageError } from '../cli/flags.js';
@@ -20,6 +18,7 @@ import { epochLine, snakeCase } from './epoch-line.js';
 import { type InterruptGuard, onInterrupt } from './interrupt.js';
 import { divergedError, RunCheckpoints } from './run-checkpoints.js';
 import { changedSettings, createRunDirectory, resumedConfig } from './run-directory.js';
+import { loadRunCheckpoint, writeRunFile } from './run-files.js';
 import { logEpochEnd, logGraph } from './run-logs.js';
 import { MANIFEST_FILE, RunManifest } from './run-manifest.js';
 import { seedEpoch } from './seeds.js';
@@ -198,7 +197,7 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
     }
     for (const key of paths) {
       const value = config[key];
-      if (typeof value === 'string') config[key] = resolve(value) as C[keyof C];
+      if (typeof value === 'string') config[key] = absolute(value) as C[keyof C];
     }
     return new TrainingRun<C, M>(app, from, config, resumed, { ...options, log });
   }
@@ -235,13 +234,13 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
   async setup({ model, optimizer, datasets, graphInput }: SetupOptions): Promise<void> {
     const { config } = this;
     const resumed = this.#resumed;
-    const runDir = resumed ? resolve(resumed.runDir) : await createRunDirectory(config.logDir, config.runName);
-    const checkpointDir = resolve(config.checkpointDir ?? join(runDir, 'checkpoints'));
-    await mkdir(runDir, { recursive: true });
-    await mkdir(checkpointDir, { recursive: true });
-    if (resumed) {
+    const runDir = resumed ? absolute(resumed.runDir) : await createRunDirectory(config.logDir, config.runName);
+    const checkpointDir = absolute(config.checkpointDir ?? joinPath(runDir, 'checkpoints'));
+    for (const dir of [runDir, checkpointDir]) {
+      if (isS3Url(dir)) continue; // an s3:// prefix needs no creating
+      await mkdir(dir, { recursive: true });
       // what a killed run was writing (a checkpoint, the manifest) when it died, left under temporary names
-      for (const dir of [runDir, checkpointDir]) await removeStaleTemporaries(dir);
+      if (resumed) await removeStaleTemporaries(dir);
     }
     const state: RunState<C, M> = resumed
       ? { ...resumed, config, runDir, checkpointDir }
@@ -259,7 +258,7 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
         };
     const resumePath = config.resume;
     if (resumed && resumePath !== undefined) {
-      await explainFailure('--resume', resumePath, () => loadCheckpoint(resumePath, { model, optimizer }));
+      await explainFailure('--resume', resumePath, () => loadRunCheckpoint(resumePath, { model, optimizer }));
       const where =
         state.batch === 0 ? `after epoch ${state.epoch}` : `in epoch ${state.epoch + 1}, after batch ${state.batch}`;
       this.log(`resumed from ${resumePath}: step ${state.step}, ${where}`);
@@ -272,7 +271,7 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
     this.log(`run directory: ${runDir}  (tensorboard --logdir ${config.logDir})`);
     // Events after the checkpoint's step, written before the run was stopped, are hidden by TensorBoard (purge).
     const writer = new SummaryWriter(runDir, resumed ? { purgeStep: state.step + 1 } : {});
-    const manifest = new RunManifest(join(runDir, MANIFEST_FILE), {
+    const manifest = new RunManifest(joinPath(runDir, MANIFEST_FILE), {
       app: this.#app,
       config,
       seed: config.seed,
@@ -463,8 +462,8 @@ export class TrainingRun<C extends TrainingRunConfig, M extends string = string>
    */
   async saveFigure(figure: Figure, name: string, png: PngOptions = {}): Promise<string> {
     const bytes = figure.toPNG(png);
-    const path = join(this.runDir, `${name}.png`);
-    await writeFileAtomic(path, [bytes]);
+    const path = joinPath(this.runDir, `${name}.png`);
+    await writeRunFile(path, bytes);
     this.writer.addFigure(`report/${name}`, bytes, this.state.step);
     return path;
   }
@@ -507,6 +506,11 @@ const RUN_PACKAGES = [
   '@trainkit/viz',
   '@trainkit/train',
 ];
+
+/** A path made absolute, so that a run resumes from any working directory; s3:// URLs are absolute already. */
+function absolute(path: string): string {
+  return isS3Url(path) ? path : resolve(path);
+}
 
 function isBetter(value: number | undefined, best: number | undefined, mode: 'max' | 'min'): boolean {
   if (value === undefined) throw new Error('TrainingRun.endEpoch: the best metric is not among the epoch metrics');

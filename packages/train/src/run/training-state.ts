@@ -1,7 +1,9 @@
 import type { nn, optim } from '@trainkit/core';
-import { loadCheckpoint, loadSafetensors, saveCheckpoint, tf } from '@trainkit/core';
+import { saveCheckpoint, serializeCheckpoint, tf } from '@trainkit/core';
+import { isS3Url } from '@trainkit/tensorboard';
 import { checkFlagValues, type FlagSpecs } from '../cli/flags.js';
 import { trainingFlags } from '../cli/training-flags.js';
+import { loadRunCheckpoint, loadRunSafetensors, writeRunFile } from './run-files.js';
 
 /**
  * Where a training run stands, as its checkpoints record it next to the model and optimizer: enough to continue
@@ -50,7 +52,10 @@ export interface RunState<C extends object = object, M extends string = string> 
   best: ({ epoch: number } & Partial<Record<M, number>>) | null;
 }
 
-/** Saves model, optimizer and the position (as the checkpoint's extra) to one safetensors file, atomically. */
+/**
+ * Saves model, optimizer and the position (as the checkpoint's extra) to one safetensors file (or s3:// object),
+ * atomically.
+ */
 export async function saveTrainingState(
   path: string,
   model: nn.Module,
@@ -58,7 +63,9 @@ export async function saveTrainingState(
   state: TrainingPosition,
 ): Promise<void> {
   // rng null: the programs derive every random stream from (seed, epoch), not from a saved generator state
-  await saveCheckpoint(path, { model, optimizer, epoch: state.epoch, step: state.step, rng: null, extra: state });
+  const contents = { model, optimizer, epoch: state.epoch, step: state.step, rng: null, extra: state };
+  if (isS3Url(path)) await writeRunFile(path, await serializeCheckpoint(contents));
+  else await saveCheckpoint(path, contents);
 }
 
 /**
@@ -71,7 +78,7 @@ export async function readTrainingState<C extends object, M extends string = str
   app: string,
   flags: FlagSpecs = SHARED_FLAGS,
 ): Promise<RunState<C, M>> {
-  const { extra } = await loadCheckpoint(path);
+  const { extra } = await loadRunCheckpoint(path);
   const state = extra as Partial<RunState<C, M>> | undefined;
   if (
     state?.app !== app ||
@@ -136,15 +143,26 @@ export function disposeTraining(model: nn.Module, optimizer: optim.Optimizer<opt
  * plain state dict (best.safetensors, or one saved by PyTorch). Says which it was.
  */
 export async function loadWeights(model: nn.Module, path: string): Promise<'checkpoint' | 'weights'> {
-  const { tensors, metadata } = await loadSafetensors(path);
-  tf.dispose(Object.values(tensors));
-  if (metadata['trainkit.checkpoint'] !== undefined) {
-    // a training run's checkpoint is refused when its saved state is impossible, as --resume refuses it
-    const state = (await loadCheckpoint(path)).extra as Partial<RunState> | undefined;
-    if (typeof state === 'object' && state !== null && typeof state.app === 'string') checkSavedState(path, state);
-    await loadCheckpoint(path, { model });
-    return 'checkpoint';
+  const { tensors, metadata } = await loadRunSafetensors(path);
+  try {
+    if (metadata['trainkit.checkpoint'] !== undefined) {
+      // a training run's checkpoint is refused when its saved state is impossible, as --resume refuses it
+      const state = (await loadRunCheckpoint(path)).extra as Partial<RunState> | undefined;
+      if (typeof state === 'object' && state !== null && typeof state.app === 'string') checkSavedState(path, state);
+      await loadRunCheckpoint(path, { model });
+      return 'checkpoint';
+    }
+    if (!isS3Url(path)) {
+      await model.load(path);
+      return 'weights';
+    }
+    try {
+      model.loadStateDict(tensors);
+    } catch (err) {
+      throw new Error(`${path}: ${(err as Error).message}`, { cause: err });
+    }
+    return 'weights';
+  } finally {
+    tf.dispose(Object.values(tensors));
   }
-  await model.load(path);
-  return 'weights';
 }
