@@ -13,14 +13,25 @@ const workspaces = ['packages', 'apps', 'tools'].flatMap((group) =>
   existsSync(join(root, group)) ? readdirSync(join(root, group)).map((name) => `${group}/${name}`) : [],
 );
 workspaces.push('examples');
+// each workspace's `vitest run`, and the runs `pnpm test` adds: the fault campaign (test:faults) and the kernels
+// under AddressSanitizer (test:asan)
+const runs = [
+  ['report.json', ''],
+  ['faults-report.json', ' (test:faults)'],
+  ['asan-report.json', ' (test:asan)'],
+];
 for (const workspace of workspaces) {
-  const report = join(root, workspace, '.vitest', 'report.json');
-  if (!existsSync(report)) continue;
-  const r = JSON.parse(readFileSync(report, 'utf8'));
-  passed += r.numPassedTests;
-  failed += r.numFailedTests;
-  skipped += r.numPendingTests + (r.numTodoTests ?? 0);
-  rows.push(`  ${workspace}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`);
+  for (const [file, label] of runs) {
+    const report = join(root, workspace, '.vitest', file);
+    if (!existsSync(report)) continue;
+    const r = JSON.parse(readFileSync(report, 'utf8'));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+    skipped += r.numPendingTests + (r.numTodoTests ?? 0);
+    rows.push(
+      `  ${workspace}${label}: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`,
+    );
+  }
 }
 console.log(rows.join('\n'));
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

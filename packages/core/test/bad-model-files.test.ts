@@ -11,6 +11,7 @@ import {
   optim,
   SafetensorsError,
   saveCheckpoint,
+  saveModel,
   serializeSafetensors,
   tf,
   useBackend,
@@ -121,8 +122,11 @@ const meta = (key: string, edit: (value: Json) => Json) => (header: Header) => {
 interface Case {
   what: string;
   bytes: () => Promise<Uint8Array> | Uint8Array;
-  /** loadModel into the test model, or loadCheckpoint into model, optimizer and a generator */
-  as: 'model' | 'checkpoint';
+  /**
+   * loadModel into the test model, loadCheckpoint into model, optimizer and a generator, or loadModel(path) alone
+   * (a whole model, rebuilt from the architecture in the file)
+   */
+  as: 'model' | 'checkpoint' | 'whole';
   /** what the message must name besides the file */
   names: string[];
 }
@@ -674,8 +678,98 @@ const CASES: Case[] = [
       const b = await checkpointFile();
       return b.subarray(0, b.length - 50);
     },
+  }, // whole-model files (saveModel): the architecture in the metadata names classes and constructor arguments
+  {
+    what: 'a whole model of a class that is not registered',
+    as: 'whole',
+    names: ["class 'NotRegisteredNet' at (the model) is not registered", 'nn.registerModuleClass(NotRegisteredNet)'],
+    bytes: () => wholeFile((a) => ({ ...a, model: { ...a.model, class: 'NotRegisteredNet' } })),
+  },
+  {
+    what: 'a whole model whose child is of a class not registered',
+    as: 'whole',
+    names: ["class 'MyBlock' at '3' is not registered"],
+    bytes: () => wholeFile((a) => withChild(a, 3, (c) => ({ ...c, class: 'MyBlock' }))),
+  },
+  {
+    what: 'a whole model whose architecture is not JSON',
+    as: 'whole',
+    names: ["metadata 'trainkit.architecture' is not valid JSON"],
+    bytes: () => wholeFile(() => '{"version": 1, "model": '),
+  },
+  {
+    what: 'a whole model of an unknown architecture layout',
+    as: 'whole',
+    names: ["metadata 'trainkit.architecture' has layout version 7, expected 1"],
+    bytes: () => wholeFile((a) => ({ ...a, version: 7 })),
+  },
+  {
+    what: 'a whole model whose children are not a list',
+    as: 'whole',
+    names: ["metadata 'trainkit.architecture': model has children that are not a list"],
+    bytes: () => wholeFile((a) => ({ ...a, model: { ...a.model, children: { 0: 'conv' } } })),
+  },
+  {
+    what: 'a whole model whose constructor arguments do not fit its weights',
+    as: 'whole',
+    names: [
+      'the weights do not fit the model rebuilt from its architecture',
+      '3.weight: expected shape [5, 8], got [3, 8]',
+    ],
+    bytes: () => wholeFile((a) => withChild(a, 3, (c) => ({ ...c, args: [8, 5, { bias: true }] }))),
+  },
+  {
+    what: 'a whole model whose constructor refuses its arguments',
+    as: 'whole',
+    names: ["rebuilding Conv2d at '0' failed", 'divisible by groups'],
+    bytes: () =>
+      wholeFile((a) =>
+        withChild(a, 0, (c) => ({ ...c, args: [c.args[0], c.args[1], c.args[2], { ...c.args[3], groups: 3 }] })),
+      ),
+  },
+  {
+    what: 'a whole model whose arguments name a class not registered',
+    as: 'whole',
+    names: ["its constructor argument names the class 'Nope', which is not registered"],
+    bytes: () => wholeFile((a) => withChild(a, 3, (c) => ({ ...c, args: [{ $class: 'Nope' }, 3] }))),
+  },
+  {
+    what: 'a whole model whose child refers to a module that comes later',
+    as: 'whole',
+    names: ["'1' refers to '3', which comes later"],
+    bytes: () => wholeFile((a) => withChild(a, 1, () => ({ sameAs: '3' }))),
+  },
+  {
+    what: 'weights only, loaded as a whole model',
+    as: 'whole',
+    names: ['holds the weights only, no architecture'],
+    bytes: () => modelFile(),
   },
 ];
+
+/** A saveModel file of the test model, with its architecture (parsed JSON, or replaced by raw text) edited. */
+async function wholeFile(edit: (architecture: Json) => Json): Promise<Uint8Array> {
+  const model = makeModel(5);
+  const path = join(dir, `whole-${Math.random().toString(36).slice(2)}.safetensors`);
+  try {
+    await saveModel(model, path);
+  } finally {
+    model.dispose();
+  }
+  const { readFile } = await import('node:fs/promises');
+  return editHeader(new Uint8Array(await readFile(path)), (header) => {
+    const edited = edit(JSON.parse(header.__metadata__['trainkit.architecture']));
+    header.__metadata__['trainkit.architecture'] = typeof edited === 'string' ? edited : JSON.stringify(edited);
+  });
+}
+
+/** The architecture with the spec of the root's child `index` replaced by `edit`'s. */
+function withChild(architecture: Json, index: number, edit: (spec: Json) => Json): Json {
+  const children = architecture.model.children.map((c: Json, i: number) =>
+    i === index ? { ...c, module: edit(c.module) } : c,
+  );
+  return { ...architecture, model: { ...architecture.model, children } };
+}
 
 /** What a failed load looks like to its user: a message that says it all, a stack trace, or nothing. */
 type Outcome = 'clear' | 'stack trace' | 'silent';
@@ -714,6 +808,7 @@ describe('bad model and checkpoint files', () => {
       let err: unknown;
       try {
         if (c.as === 'model') await loadModel(model, path);
+        else if (c.as === 'whole') (await loadModel(path)).dispose();
         else await loadCheckpoint(path, { model, optimizer, rng: new Generator(0) });
       } catch (e) {
         err = e;
@@ -730,7 +825,7 @@ describe('bad model and checkpoint files', () => {
     const count = (o: Outcome) => results.filter((r) => r.outcome === o).length;
     const clear = count('clear');
     console.log(
-      `bad model/checkpoint files: ${results.length} tried (${CASES.filter((c) => c.as === 'model').length} loaded as a model, ${CASES.filter((c) => c.as === 'checkpoint').length} as a checkpoint), ${clear} refused clearly, ${count('stack trace')} stack traces, ${count('silent')} silent; slowest load ${Math.max(...results.map((r) => r.ms)).toFixed(0)} ms`,
+      `bad model/checkpoint files: ${results.length} tried (${CASES.filter((c) => c.as === 'model').length} loaded into a model, ${CASES.filter((c) => c.as === 'whole').length} as a whole model, ${CASES.filter((c) => c.as === 'checkpoint').length} as a checkpoint), ${clear} refused clearly, ${count('stack trace')} stack traces, ${count('silent')} silent; slowest load ${Math.max(...results.map((r) => r.ms)).toFixed(0)} ms`,
     );
     for (const r of results.filter((r) => r.outcome !== 'clear')) console.log(`  ${r.outcome}: ${r.what}: ${r.detail}`);
     expect(results.filter((r) => r.outcome !== 'clear').map((r) => `${r.what}: ${r.detail}`)).toEqual([]);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CaseOutcome, runCases } from '../../../tools/testing/case-runner.js';
+import { expectReliabilityFigure } from '../../../tools/testing/reliability-table.js';
 import { DATA_CASES } from './faults/data-cases.js';
 import type { DataCaseResult } from './faults/data-fault-child.js';
 import { tempDir } from './helpers/tmp.js';
@@ -82,6 +83,9 @@ afterAll(() => {
       [...rows].map(([k, r]) => `  ${k}: ${r.refused}/${r.tried}`).join('\n'),
   );
   rmSync(tmp.dir, { recursive: true, force: true });
+  if (totals.hang + totals.crash + totals.outside + totals.accepted === 0) {
+    expectReliabilityFigure('Dataset files', `${totals.refused}/${totals.tried}`);
+  }
 });
 
 describe('bad dataset files are refused clearly, without a hang, a crash or a write outside the target', () => {

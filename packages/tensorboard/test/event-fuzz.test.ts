@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type CaseOutcome, runCases } from '../../../tools/testing/case-runner.js';
+import { expectReliabilityFigure } from '../../../tools/testing/reliability-table.js';
 import { parseEventFile, readRecords, SummaryWriter } from '../src/index.js';
 import { type CliRun, commandsFor } from './fuzz/commands.js';
 import { MUTATION_KINDS, type Mutant, mutants, wholeRecordsBefore } from './fuzz/mutate-event-file.js';
@@ -71,6 +72,7 @@ afterAll(() => {
         `every trainkit-tb command (${commandsFor('x').length} command lines each) without an uncaught exception or a ` +
         `hang (${hangs} hangs); ${COUNT / REAL_PROCESS_EVERY} of them also as real trainkit-tb processes`,
     );
+    if (hangs === 0) expectReliabilityFigure('Fuzzed event files', `${clean_}/${COUNT}`);
   }
   rmSync(root, { recursive: true, force: true });
 });

@@ -1,10 +1,10 @@
+export { ArchitectureError } from './architecture/architecture-error.js';
 export {
   type ModuleClass,
   type RegisterModuleClassOptions,
   registerModuleClass,
 } from './architecture/module-registry.js';
 export type { ChildSpec, ModuleSpec } from './architecture/module-spec.js';
-export { ArchitectureError } from './architecture/rebuild-module.js';
 export { ModuleDict } from './containers/module-dict.js';
 export { ModuleList } from './containers/module-list.js';
 export { Sequential } from './containers/sequential.js';

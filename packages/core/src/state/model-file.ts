@@ -1,5 +1,6 @@
 import '../nn/architecture/builtin-modules.js';
-import { ArchitectureError, rebuildModule } from '../nn/architecture/rebuild-module.js';
+import { ArchitectureError } from '../nn/architecture/architecture-error.js';
+import { rebuildModule } from '../nn/architecture/rebuild-module.js';
 import type { LoadStateDictResult, Module } from '../nn/module.js';
 import { tf } from '../tf.js';
 import { checkpointModelTensors } from './checkpoint.js';

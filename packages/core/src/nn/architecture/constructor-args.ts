@@ -1,4 +1,5 @@
 import { Module } from '../module.js';
+import { ArchitectureError } from './architecture-error.js';
 import { registeredClass, registeredNameOf } from './module-registry.js';
 
 // Constructor arguments as JSON: plain values as they are, and three tags for what JSON cannot hold — one of the
@@ -48,8 +49,12 @@ export function encodeArgs(args: readonly unknown[], module: Module, path: strin
   return encoded;
 }
 
-/** Turns encodeArgs' output back into arguments; `where` names the module in errors. */
-export function decodeArgs(args: readonly unknown[], child: ChildLookup, where: string): unknown[] {
+/** Turns encodeArgs' output back into arguments; `module` names the module in errors. */
+export function decodeArgs(
+  args: readonly unknown[],
+  child: ChildLookup,
+  module: { className: string; path: string; where: string },
+): unknown[] {
   const decode = (value: unknown): unknown => {
     if (Array.isArray(value)) return value.map(decode);
     if (!isPlainObject(value)) return value;
@@ -58,10 +63,13 @@ export function decodeArgs(args: readonly unknown[], child: ChildLookup, where: 
     if (keys.length === 1 && typeof value[CHILD] === 'string') return child(value[CHILD]);
     if (keys.length === 1 && typeof value[CLASS] === 'string') {
       const entry = registeredClass(value[CLASS]);
-      if (!entry)
-        throw new Error(
-          `${where}: its constructor argument names the class '${value[CLASS]}', which is not registered`,
+      if (!entry) {
+        throw new ArchitectureError(
+          `${module.where}: its constructor argument names the class '${value[CLASS]}', which is not registered`,
+          module.className,
+          module.path,
         );
+      }
       return entry.cls;
     }
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decode(v)]));

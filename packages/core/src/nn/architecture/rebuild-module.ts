@@ -1,22 +1,9 @@
 import type { Module } from '../module.js';
 import { skipInit } from '../utils/skip-init.js';
+import { ArchitectureError } from './architecture-error.js';
 import { decodeArgs, encodeArgs } from './constructor-args.js';
 import { registeredClass, registrationOf } from './module-registry.js';
 import type { ChildSpec, ModuleSpec } from './module-spec.js';
-
-/** A saved architecture that cannot be rebuilt here: an unregistered class, or a constructor that refused its arguments. */
-export class ArchitectureError extends Error {
-  constructor(
-    message: string,
-    /** the class that is missing or failed, as the file names it */
-    readonly className: string,
-    /** the module's dotted path in the model ('' for the model itself) */
-    readonly path: string,
-  ) {
-    super(message);
-    this.name = 'ArchitectureError';
-  }
-}
 
 /**
  * Builds the module a ModuleSpec describes, without drawing initial weights (skipInit: the state dict comes next).
@@ -28,6 +15,7 @@ export class ArchitectureError extends Error {
  */
 export function rebuildModule(spec: ModuleSpec): Module {
   const byPath = new Map<string, Module>();
+  const constructed: Module[] = [];
   const at = (path: string) => (path ? `'${path}'` : '(the model)');
 
   const construct = (s: ModuleSpec, path: string): Module => {
@@ -52,7 +40,7 @@ export function rebuildModule(spec: ModuleSpec): Module {
         );
       return build(c.module, join(path, name));
     };
-    const args = decodeArgs(s.args ?? [], childSpec, `${s.class} at ${at(path)}`);
+    const args = decodeArgs(s.args ?? [], childSpec, { className: s.class, path, where: `${s.class} at ${at(path)}` });
     let module: Module;
     try {
       module = new entry.cls(...args);
@@ -66,6 +54,7 @@ export function rebuildModule(spec: ModuleSpec): Module {
         path,
       );
     }
+    constructed.push(module);
     return module;
   };
 
@@ -120,7 +109,13 @@ export function rebuildModule(spec: ModuleSpec): Module {
     for (const [name, p] of module.ownParameters()) p.requiresGrad = !frozen.has(name);
   };
 
-  return skipInit(() => build(spec, ''));
+  try {
+    return skipInit(() => build(spec, ''));
+  } catch (err) {
+    // a model that cannot be finished frees what was built of it (disposing twice is harmless)
+    for (const m of constructed) m.dispose();
+    throw err;
+  }
 }
 
 /** Whether the constructor already made the saved child: same class, same saved arguments. */
