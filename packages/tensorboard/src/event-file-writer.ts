@@ -4,7 +4,8 @@ import type { EventRecordWriter } from './event-record-writer.js';
 import { registerOpenWriter, unregisterOpenWriter } from './exit-hooks.js';
 import { eventFileName } from './file-names.js';
 import { encodeMessage, pb } from './proto.js';
-import { encodeRecord, frameRecordInPlace, RECORD_HEADER_BYTES, RECORD_OVERHEAD_BYTES } from './tfrecord.js';
+import { RecordQueue } from './record-queue.js';
+import { encodeRecord } from './tfrecord.js';
 
 export interface EventFileWriterOptions {
   /** Queued events before a write is started (PyTorch's max_queue). Default 10. */
@@ -17,8 +18,6 @@ export interface EventFileWriterOptions {
 
 /** The `source_metadata.writer` of our files; TensorBoard only logs it. */
 export const SOURCE_WRITER = '@trainkit/tensorboard';
-
-const INITIAL_QUEUE_BYTES = 64 * 1024;
 
 interface PendingWrite {
   pos: number;
@@ -49,11 +48,7 @@ export class EventFileWriter implements EventRecordWriter {
   readonly #flushMs: number;
   readonly #fd: number;
   #pos = 0;
-  #queue = new Uint8Array(INITIAL_QUEUE_BYTES);
-  #view = new DataView(this.#queue.buffer);
-  #used = 0;
-  #count = 0;
-  #recordStart = -1;
+  readonly #records = new RecordQueue();
   #inflight: PendingWrite | null = null;
   #nextFlushAt = 0;
   #timer: NodeJS.Timeout | undefined;
@@ -102,16 +97,16 @@ export class EventFileWriter implements EventRecordWriter {
 
   /** The queue buffer; valid until the next beginRecord. */
   get buffer(): Uint8Array {
-    return this.#queue;
+    return this.#records.buffer;
   }
 
   get view(): DataView {
-    return this.#view;
+    return this.#records.view;
   }
 
   /** Events queued in memory, not yet handed to the OS. */
   get queued(): number {
-    return this.#count;
+    return this.#records.count;
   }
 
   /**
@@ -120,29 +115,18 @@ export class EventFileWriter implements EventRecordWriter {
    */
   beginRecord(maxDataBytes: number): number {
     this.#check();
-    const need = this.#used + maxDataBytes + RECORD_OVERHEAD_BYTES;
-    if (need > this.#queue.length) {
-      const grown = new Uint8Array(Math.max(need, this.#queue.length * 2));
-      grown.set(this.#queue.subarray(0, this.#used));
-      this.#queue = grown;
-      this.#view = new DataView(grown.buffer);
-    }
-    this.#recordStart = this.#used;
-    return this.#used + RECORD_HEADER_BYTES;
+    return this.#records.begin(maxDataBytes);
   }
 
   endRecord(dataBytes: number): void {
-    if (this.#recordStart < 0) throw new Error('endRecord without beginRecord');
-    this.#used = frameRecordInPlace(this.#queue, this.#recordStart, dataBytes);
-    this.#recordStart = -1;
-    this.#count++;
+    this.#records.end(dataBytes);
     this.#afterQueue();
   }
 
   /** Queues one serialized Event. */
   writeEvent(data: Uint8Array): void {
     const at = this.beginRecord(data.length);
-    this.#queue.set(data, at);
+    this.#records.buffer.set(data, at);
     this.endRecord(data.length);
   }
 
@@ -154,8 +138,8 @@ export class EventFileWriter implements EventRecordWriter {
       writeFully(this.#fd, w.bytes, w.pos, this.path);
       w.rewritten = true;
     }
-    if (this.#used > 0) {
-      const bytes = this.#takeQueue();
+    if (this.#records.bytes > 0) {
+      const bytes = this.#records.take();
       writeFully(this.#fd, bytes, this.#pos, this.path);
       this.#pos += bytes.length;
     }
@@ -217,37 +201,26 @@ export class EventFileWriter implements EventRecordWriter {
       if (now - w.since >= this.#flushMs) this.flush();
       return;
     }
-    if (this.#count > this.#maxQueue || now >= this.#nextFlushAt) this.#submit(now);
+    if (this.#records.count > this.#maxQueue || now >= this.#nextFlushAt) this.#submit(now);
     else this.#armTimer(now);
   }
 
   #armTimer(now: number): void {
-    if (this.#timer || this.#used === 0 || this.#closed) return;
+    if (this.#timer || this.#records.bytes === 0 || this.#closed) return;
     this.#timer = setTimeout(() => this.#onTimer(), Math.max(0, this.#nextFlushAt - now));
     this.#timer.unref();
   }
 
   #onTimer(): void {
     this.#timer = undefined;
-    if (this.#used === 0 || this.#closed) return;
+    if (this.#records.bytes === 0 || this.#closed) return;
     const now = Date.now();
     if (!this.#inflight) this.#submit(now);
     else if (now - this.#inflight.since >= this.#flushMs) this.flush();
   }
 
-  #takeQueue(): Uint8Array {
-    const bytes = this.#queue.slice(0, this.#used);
-    if (this.#queue.length > 4 * INITIAL_QUEUE_BYTES) {
-      this.#queue = new Uint8Array(INITIAL_QUEUE_BYTES);
-      this.#view = new DataView(this.#queue.buffer);
-    }
-    this.#used = 0;
-    this.#count = 0;
-    return bytes;
-  }
-
   #submit(now: number): void {
-    const bytes = this.#takeQueue();
+    const bytes = this.#records.take();
     const w: PendingWrite = { pos: this.#pos, bytes, since: now, rewritten: false };
     this.#pos += bytes.length;
     this.#inflight = w;
@@ -263,9 +236,9 @@ export class EventFileWriter implements EventRecordWriter {
       }
       this.#inflight = null;
       if (this.#closed) return this.#closeFd();
-      if (this.#used === 0) return;
+      if (this.#records.bytes === 0) return;
       const now = Date.now();
-      if (this.#count > this.#maxQueue || now >= this.#nextFlushAt) this.#submit(now);
+      if (this.#records.count > this.#maxQueue || now >= this.#nextFlushAt) this.#submit(now);
       else this.#armTimer(now);
     });
   }

@@ -3,10 +3,11 @@ import type { EventRecordWriter } from './event-record-writer.js';
 import { registerOpenWriter, unregisterOpenWriter } from './exit-hooks.js';
 import { eventFileName } from './file-names.js';
 import { encodeMessage, pb } from './proto.js';
+import { RecordQueue } from './record-queue.js';
 import { gfile, joinPath } from './storage/gfile.js';
 import { s3Client } from './storage/s3-client.js';
 import { parseS3Url } from './storage/s3-url.js';
-import { encodeRecord, frameRecordInPlace, RECORD_HEADER_BYTES, RECORD_OVERHEAD_BYTES } from './tfrecord.js';
+import { encodeRecord } from './tfrecord.js';
 
 export interface S3EventFileWriterOptions {
   /** Longest time, in seconds, an event waits in memory before it is uploaded (PyTorch's flush_secs). Default 120. */
@@ -15,7 +16,6 @@ export interface S3EventFileWriterOptions {
   filenameSuffix?: string;
 }
 
-const INITIAL_QUEUE_BYTES = 64 * 1024;
 // Wide enough that the parts of a run flushing every second for a year still sort by their number.
 const PART_DIGITS = 8;
 
@@ -42,11 +42,7 @@ export class S3EventFileWriter implements EventRecordWriter {
   readonly #suffix: string;
   #base: string;
   #part = 0;
-  #queue = new Uint8Array(INITIAL_QUEUE_BYTES);
-  #view = new DataView(this.#queue.buffer);
-  #used = 0;
-  #count = 0;
-  #recordStart = -1;
+  readonly #records = new RecordQueue();
   #nextFlushAt = 0;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
@@ -91,35 +87,24 @@ export class S3EventFileWriter implements EventRecordWriter {
   }
 
   get buffer(): Uint8Array {
-    return this.#queue;
+    return this.#records.buffer;
   }
 
   get view(): DataView {
-    return this.#view;
+    return this.#records.view;
   }
 
   get queued(): number {
-    return this.#count;
+    return this.#records.count;
   }
 
   beginRecord(maxDataBytes: number): number {
     this.#check();
-    const need = this.#used + maxDataBytes + RECORD_OVERHEAD_BYTES;
-    if (need > this.#queue.length) {
-      const grown = new Uint8Array(Math.max(need, this.#queue.length * 2));
-      grown.set(this.#queue.subarray(0, this.#used));
-      this.#queue = grown;
-      this.#view = new DataView(grown.buffer);
-    }
-    this.#recordStart = this.#used;
-    return this.#used + RECORD_HEADER_BYTES;
+    return this.#records.begin(maxDataBytes);
   }
 
   endRecord(dataBytes: number): void {
-    if (this.#recordStart < 0) throw new Error('endRecord without beginRecord');
-    this.#used = frameRecordInPlace(this.#queue, this.#recordStart, dataBytes);
-    this.#recordStart = -1;
-    this.#count++;
+    this.#records.end(dataBytes);
     const now = Date.now();
     if (now >= this.#nextFlushAt) this.#flushQueue();
     else this.#armTimer(now);
@@ -127,7 +112,7 @@ export class S3EventFileWriter implements EventRecordWriter {
 
   writeEvent(data: Uint8Array): void {
     const at = this.beginRecord(data.length);
-    this.#queue.set(data, at);
+    this.#records.buffer.set(data, at);
     this.endRecord(data.length);
   }
 
@@ -138,16 +123,7 @@ export class S3EventFileWriter implements EventRecordWriter {
   }
 
   #flushQueue(): void {
-    if (this.#used > 0) {
-      const bytes = this.#queue.slice(0, this.#used);
-      if (this.#queue.length > 4 * INITIAL_QUEUE_BYTES) {
-        this.#queue = new Uint8Array(INITIAL_QUEUE_BYTES);
-        this.#view = new DataView(this.#queue.buffer);
-      }
-      this.#used = 0;
-      this.#count = 0;
-      this.#upload(bytes);
-    }
+    if (this.#records.bytes > 0) this.#upload(this.#records.take());
     this.#nextFlushAt = Date.now() + this.#flushMs;
   }
 
@@ -206,7 +182,7 @@ export class S3EventFileWriter implements EventRecordWriter {
   }
 
   #armTimer(now: number): void {
-    if (this.#timer || this.#used === 0 || this.#closed) return;
+    if (this.#timer || this.#records.bytes === 0 || this.#closed) return;
     this.#timer = setTimeout(
       () => {
         this.#timer = undefined;
