@@ -1,5 +1,4 @@
-import { inflateSync } from 'node:zlib';
-import { crc32 } from '../io/crc32.js';
+import { crc32, inflateSync } from 'node:zlib';
 import { DataFileError } from '../io/data-file-error.js';
 import { checkImageSize, type ImageLimitOptions } from './image-limits.js';
 
@@ -64,7 +63,7 @@ export function checkPng(bytes: Uint8Array, file: string, options: ImageLimitOpt
       );
     }
     const stored = view.getUint32(end);
-    const actual = crc32(bytes, pos + 4, end);
+    const actual = crc32(bytes.subarray(pos + 4, end));
     if (stored !== actual) {
       fail(
         pos,

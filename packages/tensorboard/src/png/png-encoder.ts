@@ -1,5 +1,4 @@
-import { constants, deflateSync, type ZlibOptions } from 'node:zlib';
-import { crc32 } from './crc32.js';
+import { constants, crc32, deflateSync, type ZlibOptions } from 'node:zlib';
 import { filterScanlines } from './png-filters.js';
 
 /** 8-bit pixels, row-major, `channels` interleaved samples per pixel: 1 grey, 2 grey + alpha, 3 RGB, 4 RGBA. */

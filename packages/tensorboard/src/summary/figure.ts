@@ -1,4 +1,4 @@
-import { crc32 } from '../png/crc32.js';
+import { crc32 } from 'node:zlib';
 import type { ImageProto } from '../proto.js';
 
 /**
