@@ -1,6 +1,7 @@
 /**
  * The errors `trainkit` explains in one line, with the exit codes trainkit's programs share (their conventions, not
- * their code: this package imports no other trainkit package, so that `trainkit worker` starts without loading tfjs):
+ * their code: of trainkit this package imports only tensorboard's storage, so that `trainkit worker` starts without
+ * loading tfjs or the training CLI):
  * 2 for a mistake in how the command was called, 1 for a failure the message fully explains (no stack trace).
  */
 export class UsageError extends Error {
