@@ -40,7 +40,10 @@ describe.skipIf(!available)('the CIFAR tutorial network on native', () => {
     x.dispose();
     y.dispose();
     expect([...counts]).toHaveLength(1);
-    // 900 steps allocate ~1 GB of outputs in all; a leak of even one activation per step would exceed this
-    expect(growth, `RSS grew ${(growth / 2 ** 20).toFixed(1)} MiB`).toBeLessThan(48 * 2 ** 20);
+    // 900 steps allocate ~1 GB of outputs in all; a leak of even one activation per step would exceed this. Under
+    // AddressSanitizer (pnpm test:asan) freed memory waits in ASan's quarantine (256 MiB by default) before reuse, so
+    // that a use after free is caught: RSS grows by up to that much without any leak.
+    const quarantine = process.env.TRAINKIT_ASAN ? 256 * 2 ** 20 : 0;
+    expect(growth, `RSS grew ${(growth / 2 ** 20).toFixed(1)} MiB`).toBeLessThan(48 * 2 ** 20 + quarantine);
   });
 });
