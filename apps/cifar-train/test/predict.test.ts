@@ -5,7 +5,8 @@ import { F, loadModel, noGrad, saveSafetensors, tf } from '@trainkit/core';
 import { CIFAR10_CLASSES, type ImageArray, transforms } from '@trainkit/data';
 import { encodePng } from '@trainkit/tensorboard';
 import { BEST_MODEL, epochCheckpointName } from '@trainkit/train';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { captureOutput } from '../../../tools/testing/capture-output.js';
 import { main, Tudui } from '../src/index.js';
 import { writeTinyCifar } from './tiny-cifar.js';
 
@@ -15,17 +16,8 @@ let images: { path: string; image: ImageArray }[];
 
 /** Runs `cifar-train …` in-process; returns the exit code and what it printed. */
 async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
-  const out: string[] = [];
-  const err: string[] = [];
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => out.push(String(s)) > 0);
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => err.push(String(s)) > 0);
-  try {
-    const code = await main(argv);
-    return { code, out: out.join(''), err: err.join('') };
-  } finally {
-    o.mockRestore();
-    e.mockRestore();
-  }
+  const { result: code, out, err } = await captureOutput(() => main(argv));
+  return { code, out, err };
 }
 
 /** A w×h RGB image with a gradient per channel, different for each seed. */

@@ -1,7 +1,7 @@
 import { backward, loadCheckpoint, manualSeed, nn, optim, saveCheckpoint, tf } from '@trainkit/core';
 import { DataLoader, TensorDataset } from '@trainkit/data';
 import { evaluate } from '@trainkit/metrics';
-import { vi } from 'vitest';
+import { captureOutput } from '../../../tools/testing/capture-output.js';
 import { type FlagValues, runTrainingCli, TrainingRun, trainingCommand } from '../src/index.js';
 import { evaluateWeights } from '../src/run/evaluate-weights.js';
 
@@ -89,26 +89,17 @@ const evaluateTiny = (config: TinyConfig) =>
 
 /** Runs tiny-train as its CLI would, in-process: the exit code and what it printed. */
 export async function runTiny(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    const code = await runTrainingCli(
+  const {
+    result: code,
+    out,
+    err,
+  } = await captureOutput(() =>
+    runTrainingCli(
       { name: 'tiny-train', help: TINY.help, parse: TINY.parseArgs, evaluateOnly: evaluateTiny, train: trainTiny },
       ['--backend', 'cpu', '--no-progress', ...argv],
-    );
-    return { code, out, err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
+    ),
+  );
+  return { code, out, err };
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: the campaign edits saved states as free-form JSON

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nn, optim, tf, useBackend } from '@trainkit/core';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import { captureOutput } from '../../../tools/testing/capture-output.js';
 import {
   CliError,
   changedSettings,
@@ -349,16 +350,6 @@ describe('training run scaffolding', () => {
   });
 
   it("runTrainingCli prints a start script's notice only when it trains or evaluates: --help comes first and alone", async () => {
-    let out = '';
-    let err = '';
-    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      out += String(chunk);
-      return true;
-    });
-    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => {
-      err += String(chunk);
-      return true;
-    });
     const program = {
       name: 'tiny',
       help: 'usage: tiny\n',
@@ -378,15 +369,9 @@ describe('training run scaffolding', () => {
     };
     const options = { notice: 'pnpm start: training on the sample' };
     const outputs: [number, string, string][] = [];
-    try {
-      for (const argv of [['--help'], ['--bad'], [], ['eval']]) {
-        [out, err] = ['', ''];
-        const code = await runTrainingCli(program, argv, options);
-        outputs.push([code, out, err]);
-      }
-    } finally {
-      stdout.mockRestore();
-      stderr.mockRestore();
+    for (const argv of [['--help'], ['--bad'], [], ['eval']]) {
+      const { result: code, out, err } = await captureOutput(() => runTrainingCli(program, argv, options));
+      outputs.push([code, out, err]);
     }
     expect(outputs).toEqual([
       [0, 'usage: tiny\n', ''],
